@@ -1,0 +1,24 @@
+"""Benchmarks (`make bench`): speed and size targets are measured here, never in timed tests.
+
+Each `bench/bench_*.py` module exposes ``run() -> list[Measurement]``; ``python -m bench`` runs
+them all (or those named on the command line), prints one table and writes ``build/bench.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured figure, with the target it is judged against (if any)."""
+
+    name: str
+    value: float
+    unit: str
+    target: str = ""
+    ok: bool | None = None
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
