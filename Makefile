@@ -33,8 +33,8 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 
 venv: $(VENV)/.installed ## Create or refresh the project virtualenv
 
-$(BUNDLE): $(VENV)/.installed $(LAMBDA_SOURCES) scripts/package_lambda.py
-	$(PY) scripts/package_lambda.py --output $@
+$(BUNDLE): $(VENV)/.installed $(LAMBDA_SOURCES) stack/bundle.py
+	$(PY) -m stack.bundle --output $@
 
 package: $(BUNDLE) ## Build the reproducible arm64 Lambda bundle (build/lambda.zip)
 

@@ -1,7 +1,8 @@
-"""Build build/lambda.zip: the handler package plus its pinned arm64 wheels, reproducibly.
+"""The Lambda bundle: build it (``python -m stack.bundle``, run by ``make package``) and find it.
 
-Two builds from the same sources give byte-identical zips (sorted entries, fixed timestamps and
-modes, no bytecode), so `pulumi up` sees a code change only when the code changed.
+The bundle is the handler package plus its pinned arm64 wheels. Two builds from the same sources
+give byte-identical zips (sorted entries, fixed timestamps and modes, no bytecode), so `pulumi up`
+sees a code change only when the code changed. This module imports nothing from Pulumi.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_DIR = ROOT / "lambda"
 REQUIREMENTS = LAMBDA_DIR / "requirements.txt"
 PACKAGE = "webhook_processor"
-# The Lambda runtime the stack deploys (stack/functions.py) and the wheels must match.
+# The Lambda runtime the functions use; the bundled wheels are built for the same Python.
 PYTHON_VERSION = "3.12"
+LAMBDA_RUNTIME = f"python{PYTHON_VERSION}"
+DEFAULT_BUNDLE = ROOT / "build" / "lambda.zip"
 PLATFORM = "manylinux2014_aarch64"
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_BYTES = 10 * 1024 * 1024
@@ -79,9 +82,21 @@ def build(output: Path) -> Path:
     return output
 
 
+class BundleMissingError(FileNotFoundError):
+    """The bundle has not been built: deploying without code would fail later and less clearly."""
+
+
+def locate(path: Path = DEFAULT_BUNDLE) -> Path:
+    """Return the bundle path, or fail with the command that builds it."""
+    if not path.is_file():
+        msg = f"Lambda bundle {path} not found: run `make package` first (it builds {path.name})"
+        raise BundleMissingError(msg)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--output", type=Path, default=ROOT / "build" / "lambda.zip")
+    parser.add_argument("--output", type=Path, default=DEFAULT_BUNDLE)
     args = parser.parse_args()
     path = build(args.output)
     print(f"built {path} ({path.stat().st_size} bytes)")

@@ -1,0 +1,136 @@
+"""Stack configuration, read once into a typed, validated object.
+
+Every key is read here and nowhere else. A bad value stops the program before any resource is
+registered, with a message that names the key and the rule, so nothing half-valid is deployed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Final
+
+import pulumi
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from stack.bundle import DEFAULT_BUNDLE
+from stack.naming import PROJECT, Naming, max_suffix_length
+
+# CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
+LOG_RETENTION_DAYS: Final = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+)  # fmt: skip
+LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
+_SUFFIX_PATTERN: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+# The signing values kept in SSM: config key -> (provider, value name). The config keys are
+# optional secrets; the parameter paths and the Lambda environment derive from the pairs.
+SECRET_KEYS: Final[Mapping[str, tuple[str, str]]] = {
+    "stripeSigningSecret": ("stripe", "signing-secret"),
+    "squareSignatureKey": ("square", "signature-key"),
+    "squareNotificationUrl": ("square", "notification-url"),
+    "paypalWebhookId": ("paypal", "webhook-id"),
+}
+
+
+class ConfigError(pulumi.RunError):
+    """Invalid stack configuration; the message names each offending key and its rule.
+
+    A ``RunError``, so `pulumi preview`/`up` show the message without a Python traceback.
+    """
+
+
+def _suffix(value: str) -> str:
+    if not _SUFFIX_PATTERN.fullmatch(value):
+        msg = "lowercase letters, digits and single inner hyphens"
+        raise ValueError(msg)
+    if len(value) > max_suffix_length():
+        msg = f"at most {max_suffix_length()} characters so every derived name fits AWS limits"
+        raise ValueError(msg)
+    return value
+
+
+def _one_of(allowed: tuple[object, ...]) -> AfterValidator:
+    def check(value: object) -> object:
+        if value not in allowed:
+            msg = f"one of {', '.join(map(str, allowed))}"
+            raise ValueError(msg)
+        return value
+
+    return AfterValidator(check)
+
+
+TagValue = Annotated[str, Field(min_length=1, max_length=256, pattern=r"\S")]
+
+
+class StackConfig(BaseModel):
+    """The validated configuration of one stack (keys as in `pulumi config set`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    environment_suffix: Annotated[str, AfterValidator(_suffix)] = Field(alias="environmentSuffix")
+    environment: TagValue = Field(alias="environment")
+    cost_center: TagValue = Field(alias="costCenter")
+    owner: TagValue = Field(alias="owner")
+    reserved_concurrency: int = Field(100, ge=1, le=1000, alias="reservedConcurrency")
+    max_retries: int = Field(5, ge=0, le=999, alias="maxRetries")
+    log_retention_days: Annotated[int, _one_of(LOG_RETENTION_DAYS)] = Field(
+        30, alias="logRetentionDays"
+    )
+    kms_deletion_window_days: int = Field(7, ge=7, le=30, alias="kmsDeletionWindowDays")
+    lambda_memory_mb: int = Field(1024, ge=128, le=10240, alias="lambdaMemoryMb")
+    lambda_timeout_seconds: int = Field(60, ge=1, le=900, alias="lambdaTimeoutSeconds")
+    max_event_age_seconds: int = Field(3600, ge=60, le=21600, alias="maxEventAgeSeconds")
+    log_level: Annotated[str, _one_of(LOG_LEVELS)] = Field("INFO", alias="logLevel")
+    lambda_bundle: Path = Field(DEFAULT_BUNDLE, alias="lambdaBundle")
+
+    @property
+    def naming(self) -> Naming:
+        return Naming(self.environment_suffix, self.environment, self.cost_center, self.owner)
+
+    @property
+    def max_receive_count(self) -> int:
+        """SQS receives before the DLQ: the first delivery plus ``max_retries`` retries."""
+        return self.max_retries + 1
+
+    @property
+    def queue_visibility_timeout_seconds(self) -> int:
+        """AWS's guidance for an SQS event source: at least 6x the consumer's timeout."""
+        return 6 * self.lambda_timeout_seconds
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, str | None]) -> StackConfig:
+        """Validate raw config strings; raise ConfigError listing every bad key and its rule."""
+        given = {key: value for key, value in raw.items() if value is not None}
+        try:
+            return cls.model_validate(given)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors(include_url=False):
+        key = ".".join(str(part) for part in error["loc"])
+        rule = str(error["msg"]).removeprefix("Value error, ")
+        got = "" if error["type"] == "missing" else f" (got {error['input']!r})"
+        lines.append(f"  {PROJECT}:{key}: {rule}{got}")
+    return "invalid stack configuration:\n" + "\n".join(lines)
+
+
+CONFIG_KEYS: Final = tuple(field.alias or name for name, field in StackConfig.model_fields.items())
+
+
+def read_stack_config(config: pulumi.Config | None = None) -> StackConfig:
+    """Read every plain key of this project's config (the one place that does)."""
+    config = config or pulumi.Config()
+    return StackConfig.from_mapping({key: config.get(key) for key in CONFIG_KEYS})
+
+
+def read_secret_values(config: pulumi.Config | None = None) -> dict[str, pulumi.Output[str]]:
+    """The signing values given as secret config (`pulumi config set --secret`), by config key."""
+    config = config or pulumi.Config()
+    found = {key: config.get_secret(key) for key in SECRET_KEYS}
+    return {key: value for key, value in found.items() if value is not None}

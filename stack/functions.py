@@ -1,0 +1,238 @@
+"""The receiver and processor Lambda functions, their roles, logs and triggers.
+
+Both run from one bundle on arm64 with X-Ray active, reserved concurrency, a CMK for their
+environment, a dead-letter queue and an explicit CMK-encrypted log group. Each has its own role
+whose inline policy comes from the pure documents in ``stack.iam``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pulumi
+import pulumi_aws as aws
+
+from stack import iam
+from stack.bundle import LAMBDA_RUNTIME, locate
+from stack.naming import Naming
+
+ARCHITECTURE: Final = "arm64"
+# Lambda retries a failed asynchronous invocation at most twice.
+ASYNC_RETRY_ATTEMPTS: Final = 2
+SQS_BATCH_SIZE: Final = 10
+
+
+@dataclass(frozen=True)
+class FunctionSettings:
+    """What the two functions share, from the validated stack config."""
+
+    memory_mb: int
+    timeout_seconds: int
+    reserved_concurrency: int
+    log_retention_days: int
+    max_event_age_seconds: int
+    log_level: str
+    bundle: Path
+
+
+@dataclass(frozen=True)
+class FunctionInputs:
+    """The resources the functions use, produced by the other components."""
+
+    key_arn: pulumi.Output[str]
+    ingest_queue_arn: pulumi.Output[str]
+    ingest_queue_url: pulumi.Output[str]
+    dlq_arn: pulumi.Output[str]
+    dlq_url: pulumi.Output[str]
+    table_arn: pulumi.Output[str]
+    table_name: pulumi.Output[str]
+    topic_arn: pulumi.Output[str]
+    parameters: Mapping[str, aws.ssm.Parameter]
+    """SSM parameters by the environment variable that names them."""
+
+
+class WebhookFunctions(pulumi.ComponentResource):
+    """The receiver behind a public Function URL and the processor on the ingest queue."""
+
+    receiver: aws.lambda_.Function
+    processor: aws.lambda_.Function
+    receiver_url: aws.lambda_.FunctionUrl
+
+    def __init__(
+        self,
+        naming: Naming,
+        *,
+        settings: FunctionSettings,
+        inputs: FunctionInputs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            "payment-webhooks:functions:WebhookFunctions", naming.name("functions"), None, opts
+        )
+        self._naming = naming
+        self._settings = settings
+        self._code = pulumi.FileArchive(str(locate(settings.bundle)))
+        self._inputs = inputs
+
+        self.receiver = self._function(
+            iam.RECEIVER,
+            handler="webhook_processor.receiver.handler",
+            environment={
+                "INGEST_QUEUE_URL": inputs.ingest_queue_url,
+                **{env: p.name for env, p in inputs.parameters.items()},
+            },
+            grant_resources={
+                iam.PARAMETERS: [p.arn for p in inputs.parameters.values()],
+                iam.INGEST_QUEUE: [inputs.ingest_queue_arn],
+            },
+        )
+        self.processor = self._function(
+            iam.PROCESSOR,
+            handler="webhook_processor.processor.handler",
+            environment={"TABLE_NAME": inputs.table_name, "TOPIC_ARN": inputs.topic_arn},
+            grant_resources={
+                iam.INGEST_QUEUE: [inputs.ingest_queue_arn],
+                iam.TABLE: [inputs.table_arn],
+                iam.TOPIC: [inputs.topic_arn],
+            },
+        )
+        self.receiver_url = self._public_url(self.receiver)
+        aws.lambda_.EventSourceMapping(
+            naming.name("webhook-events-mapping"),
+            event_source_arn=inputs.ingest_queue_arn,
+            function_name=self.processor.arn,
+            batch_size=SQS_BATCH_SIZE,
+            function_response_types=["ReportBatchItemFailures"],
+            tags=naming.tags(),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs(
+            {
+                "receiverName": self.receiver.name,
+                "processorName": self.processor.name,
+                "receiverUrl": self.receiver_url.function_url,
+            }
+        )
+
+    def _function(
+        self,
+        kind: str,
+        *,
+        handler: str,
+        environment: Mapping[str, pulumi.Input[str]],
+        grant_resources: Mapping[str, Sequence[pulumi.Input[str]]],
+    ) -> aws.lambda_.Function:
+        naming, settings, inputs = self._naming, self._settings, self._inputs
+        child = pulumi.ResourceOptions(parent=self)
+        name = naming.name(kind)
+
+        log_group = aws.cloudwatch.LogGroup(
+            naming.name(f"{kind}-logs"),
+            name=naming.log_group(kind),
+            retention_in_days=settings.log_retention_days,
+            kms_key_id=inputs.key_arn,
+            tags=naming.tags(Component=kind),
+            opts=child,
+        )
+        role = aws.iam.Role(
+            naming.name(f"{kind}-role"),
+            name=naming.name(f"{kind}-role"),
+            assume_role_policy=json.dumps(iam.lambda_assume_role_policy()),
+            tags=naming.tags(Component=kind),
+            opts=child,
+        )
+        resources: dict[str, Sequence[pulumi.Input[str]]] = {
+            **grant_resources,
+            iam.KEY: [inputs.key_arn],
+            iam.DLQ: [inputs.dlq_arn],
+            iam.LOG_GROUP: [log_group.arn.apply(lambda arn: f"{arn}:*")],
+        }
+        keys = list(resources)
+        policy = aws.iam.RolePolicy(
+            naming.name(f"{kind}-policy"),
+            name=naming.name(f"{kind}-policy"),
+            role=role.id,
+            policy=pulumi.Output.all(*(pulumi.Output.all(*resources[k]) for k in keys)).apply(
+                lambda arns: json.dumps(
+                    iam.function_policy(kind, dict(zip(keys, arns, strict=True)))
+                )
+            ),
+            opts=child,
+        )
+        function = aws.lambda_.Function(
+            name,
+            name=name,
+            role=role.arn,
+            runtime=LAMBDA_RUNTIME,
+            handler=handler,
+            code=self._code,
+            architectures=[ARCHITECTURE],
+            memory_size=settings.memory_mb,
+            timeout=settings.timeout_seconds,
+            reserved_concurrent_executions=settings.reserved_concurrency,
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
+            kms_key_arn=inputs.key_arn,
+            dead_letter_config=aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=inputs.dlq_arn),
+            logging_config=aws.lambda_.FunctionLoggingConfigArgs(
+                log_format="JSON", log_group=log_group.name
+            ),
+            environment=aws.lambda_.FunctionEnvironmentArgs(
+                variables={
+                    **environment,
+                    "DLQ_URL": inputs.dlq_url,
+                    "POWERTOOLS_SERVICE_NAME": kind,
+                    "POWERTOOLS_LOG_LEVEL": settings.log_level,
+                }
+            ),
+            tags=naming.tags(Component=kind),
+            # Lambda validates the role's DLQ permissions at creation time.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, log_group]),
+        )
+        aws.lambda_.FunctionEventInvokeConfig(
+            naming.name(f"{kind}-invoke-config"),
+            function_name=function.name,
+            maximum_retry_attempts=ASYNC_RETRY_ATTEMPTS,
+            maximum_event_age_in_seconds=settings.max_event_age_seconds,
+            destination_config=aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
+                on_failure=aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnFailureArgs(
+                    destination=inputs.dlq_arn
+                )
+            ),
+            opts=child,
+        )
+        return function
+
+    def _public_url(self, function: aws.lambda_.Function) -> aws.lambda_.FunctionUrl:
+        """A Function URL with auth NONE: providers cannot sign AWS requests, so the webhook
+        signature check in the receiver is the authentication. Since October 2025 a public URL
+        needs both permissions below in the function's resource policy."""
+        naming = self._naming
+        child = pulumi.ResourceOptions(parent=self)
+        url = aws.lambda_.FunctionUrl(
+            naming.name("webhook-receiver-url"),
+            function_name=function.name,
+            authorization_type="NONE",
+            invoke_mode="BUFFERED",
+            opts=child,
+        )
+        aws.lambda_.Permission(
+            naming.name("webhook-receiver-url-invoke"),
+            function=function.name,
+            action="lambda:InvokeFunctionUrl",
+            principal="*",
+            function_url_auth_type="NONE",
+            opts=child,
+        )
+        aws.lambda_.Permission(
+            naming.name("webhook-receiver-invoke"),
+            function=function.name,
+            action="lambda:InvokeFunction",
+            principal="*",
+            invoked_via_function_url=True,
+            opts=child,
+        )
+        return url

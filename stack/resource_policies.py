@@ -1,0 +1,93 @@
+"""Resource policies (KMS key policy, queue and topic policies) as pure functions.
+
+ARNs are built from names rather than taken from resources where a resource would otherwise
+depend on itself (the key policy names log groups that are themselves encrypted with the key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from stack.iam import PolicyDocument
+
+_VERSION: Final = "2012-10-17"
+
+
+def arn(service: str, region: str, account_id: str, resource: str, partition: str = "aws") -> str:
+    """``arn:<partition>:<service>:<region>:<account>:<resource>``."""
+    return f"arn:{partition}:{service}:{region}:{account_id}:{resource}"
+
+
+def key_policy(
+    *,
+    account_id: str,
+    region: str,
+    log_group_names: Sequence[str],
+    topic_arn: str,
+    partition: str = "aws",
+) -> PolicyDocument:
+    """The CMK's key policy.
+
+    - The account administers the key and delegates use to IAM (the AWS default statement):
+      function roles get only the key actions their inline policies grant.
+    - CloudWatch Logs may use it only for this stack's log groups (encryption-context
+      condition), which AWS requires before a log group can be created with a CMK.
+    - SNS may use it only for this stack's topic, so the topic can deliver to subscriber queues
+      encrypted with the same key.
+    """
+    root = f"arn:{partition}:iam::{account_id}:root"
+    log_group_arns = sorted(
+        arn("logs", region, account_id, f"log-group:{name}", partition) for name in log_group_names
+    )
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "AccountAdministersKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": root},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchLogsForStackLogGroups",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                "Action": [
+                    "kms:Decrypt",
+                    "kms:Describe*",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
+                ],
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arns}},
+            },
+            {
+                "Sid": "SnsForStackTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+            },
+        ],
+    }
+
+
+def deny_insecure_transport(service: str, resource_arn: str) -> PolicyDocument:
+    """A resource policy that refuses any request not made over TLS (PCI DSS 4.2.1)."""
+    return {
+        "Version": _VERSION,
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": f"{service}:*",
+                "Resource": resource_arn,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
