@@ -189,8 +189,9 @@ class WebhookFunctions(pulumi.ComponentResource):
                 }
             ),
             tags=naming.tags(Component=kind),
-            # Lambda validates the role's DLQ permissions at creation time.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, log_group]),
+            # Lambda validates the role's DLQ permissions at creation time. (The log group is
+            # already a dependency through logging_config.)
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )
         aws.lambda_.FunctionEventInvokeConfig(
             naming.name(f"{kind}-invoke-config"),
