@@ -34,15 +34,25 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def preview_stack(bundle: Path) -> Callable[..., Preview]:
-    """Preview the stack with BASE_CONFIG plus overrides (cached per configuration)."""
-    cache: dict[tuple[tuple[str, str], ...], Preview] = {}
+def run_stack(bundle: Path) -> Callable[..., Preview]:
+    """Preview the stack with BASE_CONFIG plus overrides (raises ProgramError if it fails)."""
 
     def run(unknowns: bool = False, **overrides: str) -> Preview:
         config = {**BASE_CONFIG, "lambdaBundle": str(bundle), **overrides}
-        key = (("unknowns", str(unknowns)), *sorted(config.items()))
+        return run_preview(ROOT, stack="qa", config=config, unknowns=unknowns)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def preview_stack(run_stack: Callable[..., Preview]) -> Callable[..., Preview]:
+    """`run_stack`, cached per configuration: each configuration runs the program once."""
+    cache: dict[tuple[tuple[str, str], ...], Preview] = {}
+
+    def run(unknowns: bool = False, **overrides: str) -> Preview:
+        key = (("unknowns", str(unknowns)), *sorted(overrides.items()))
         if key not in cache:
-            cache[key] = run_preview(ROOT, stack="qa", config=config, unknowns=unknowns)
+            cache[key] = run_stack(unknowns=unknowns, **overrides)
         return cache[key]
 
     return run

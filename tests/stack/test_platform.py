@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from compliance.preview import Preview, ProgramError, Resource, run_preview
+from compliance.preview import Preview, ProgramError, Resource
 from stack import iam
 from stack.secrets import PLACEHOLDER
-from tests.stack.conftest import BASE_CONFIG, ROOT
 
 SUFFIX = "qa"
 # Types whose AWS resources take tags; every other custom type must be listed as not taggable,
@@ -522,14 +521,16 @@ def test_first_preview_of_a_new_stack_registers_the_same_resources(
     assert one(unknown, "aws:sns/topic:Topic").inputs["kmsMasterKeyId"] is None
 
 
-def test_bad_config_stops_the_program_before_any_resource(bundle: object) -> None:
-    with pytest.raises(
-        ProgramError, match=r"payment-webhooks:kmsDeletionWindowDays: .*less than or equal to 30"
-    ):
-        run_preview(ROOT, stack="qa", config={**BASE_CONFIG, "kmsDeletionWindowDays": "45"})
+def test_bad_config_stops_the_program_before_any_resource(
+    run_stack: Callable[..., Preview],
+) -> None:
+    rule = r"payment-webhooks:kmsDeletionWindowDays: .*less than or equal to 30"
+    with pytest.raises(ProgramError, match=rule):
+        run_stack(kmsDeletionWindowDays="45")
 
 
-def test_a_missing_bundle_stops_the_program_with_the_fix(tmp_path: Path) -> None:
-    config = {**BASE_CONFIG, "lambdaBundle": str(tmp_path / "missing.zip")}
+def test_a_missing_bundle_stops_the_program_with_the_fix(
+    run_stack: Callable[..., Preview], tmp_path: Path
+) -> None:
     with pytest.raises(ProgramError, match=r"run `make package` first"):
-        run_preview(ROOT, stack="qa", config=config)
+        run_stack(lambdaBundle=str(tmp_path / "missing.zip"))
