@@ -1,0 +1,74 @@
+"""`python -m compliance preview`: the offline preview as a command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from compliance.preview.config import parse_assignment
+
+
+def _find_repository_root(start: Path) -> Path:
+    """The nearest directory at or above `start` holding Pulumi.yaml (else `start`)."""
+    for directory in (start, *start.parents):
+        if (directory / "Pulumi.yaml").is_file():
+            return directory
+    return start
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    try:
+        return parse_assignment(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `preview` subcommand."""
+    parser = subparsers.add_parser(
+        "preview",
+        help="run the Pulumi program offline under mocks and capture every resource",
+        description="Run a Pulumi Python program offline (preview mode, realistic mocks), "
+        "print a summary and write every registered resource, options included, as JSON.",
+    )
+    parser.add_argument(
+        "--program",
+        type=Path,
+        default=None,
+        help="Pulumi project directory (default: the repository root, where Pulumi.yaml is)",
+    )
+    parser.add_argument("--stack", default="dev", help="stack name (default: dev)")
+    parser.add_argument(
+        "--config",
+        type=_assignment,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a config value for this run, as `pulumi config set` would (repeatable)",
+    )
+    parser.add_argument(
+        "--unknowns",
+        action="store_true",
+        help="leave computed outputs unknown, as in the first preview of a new stack",
+    )
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write JSON here")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 with the summary printed (and JSON written); 2 when the program cannot run."""
+    from compliance.preview import PreviewError, run_preview
+
+    program = args.program or _find_repository_root(Path(__file__).resolve().parent)
+    try:
+        preview = run_preview(program, args.stack, dict(args.config), unknowns=args.unknowns)
+    except PreviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(preview.summary())
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(preview.to_json())
+        print(f"\nWritten: {args.json}")
+    return 0

@@ -1,0 +1,163 @@
+"""The capture of an offline preview: what the engine saw for every resource, as plain data.
+
+`Preview.to_dict()` is the `compliance preview --json` format (issue 2, contracts.md); the other
+attributes feed the printed summary and in-process evaluators but are not part of the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ResourceOptions:
+    """The resource options the engine received in the RegisterResourceRequest."""
+
+    protect: bool = False
+    retain_on_delete: bool = False
+    delete_before_replace: bool = False
+    ignore_changes: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "protect": self.protect,
+            "retainOnDelete": self.retain_on_delete,
+            "deleteBeforeReplace": self.delete_before_replace,
+            "ignoreChanges": list(self.ignore_changes),
+            "dependsOn": list(self.depends_on),
+        }
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One registered resource (custom, component, provider or the stack itself).
+
+    `inputs` are the wire inputs with unknowns as None and secrets unwrapped; `wire_inputs` keeps
+    them exactly as sent (unknown sentinel, secret wrappers) for evaluators such as pulumi_policy
+    that must tell an unknown value from an absent one. `wire_inputs` is not written to JSON.
+    """
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    provider: str | None
+    custom: bool
+    inputs: dict[str, Any]
+    secret_inputs: tuple[str, ...]
+    property_dependencies: dict[str, tuple[str, ...]]
+    outputs: dict[str, Any]
+    options: ResourceOptions
+    wire_inputs: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "provider": self.provider,
+            "custom": self.custom,
+            "inputs": self.inputs,
+            "secretInputs": list(self.secret_inputs),
+            "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
+            "outputs": self.outputs,
+            "options": self.options.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A policy finding; filled in by the policy evaluation, never by the preview itself."""
+
+    policy: str
+    level: str
+    urn: str
+    resource_type: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "policy": self.policy,
+            "level": self.level,
+            "urn": self.urn,
+            "resourceType": self.resource_type,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A message the program logged through `pulumi.log` (the engine would print it)."""
+
+    severity: str
+    message: str
+
+
+@dataclass
+class Preview:
+    """The result of running a program offline: resources sorted by URN, plus run facts."""
+
+    program: str
+    stack: str
+    project: str
+    resources: list[Resource]
+    unknowns: bool = False
+    absent_secure_config: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    violations: list[Violation] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "program": self.program,
+            "stack": self.stack,
+            "resources": [r.to_dict() for r in self.resources],
+            "violations": [v.to_dict() for v in self.violations],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    def by_urn(self, urn: str) -> Resource:
+        """The resource with this URN (KeyError naming it when absent)."""
+        for resource in self.resources:
+            if resource.urn == urn:
+                return resource
+        raise KeyError(urn)
+
+    def of_type(self, type_: str) -> list[Resource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def counts_by_type(self) -> dict[str, int]:
+        """Resource count per type token, sorted by type."""
+        return dict(sorted(Counter(r.type for r in self.resources).items()))
+
+    def summary(self) -> str:
+        """A readable summary in the spirit of `pulumi preview`'s."""
+        mode = "unknown (first preview of a new stack)" if self.unknowns else "concrete (mocked)"
+        counts = self.counts_by_type()
+        width = max((len(t) for t in counts), default=0)
+        lines = [
+            f"Previewing {self.project} ({self.stack}) offline under mocks; "
+            f"computed outputs: {mode}",
+            "",
+            f"     {'Type':<{width}}  Count",
+            *(f" +   {type_:<{width}}  {count:>5}" for type_, count in counts.items()),
+            "",
+            "Resources:",
+            f"    + {len(self.resources)} to create",
+        ]
+        if self.absent_secure_config:
+            lines += [
+                "",
+                "Secure config values cannot be decrypted offline and were treated as absent:",
+                *(f"    {key}" for key in self.absent_secure_config),
+            ]
+        if self.diagnostics:
+            lines += ["", "Diagnostics:"]
+            lines += [f"    {d.severity}: {d.message}" for d in self.diagnostics]
+        return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""A mock resource monitor that records every registration the way the engine receives it.
+
+`Mocks.new_resource` never sees resource options, so the capture happens one level lower, on
+the RegisterResourceRequest itself. URNs are built as the real engine builds them (the stock
+mock monitor puts `pulumi:pulumi:Stack$` into top-level URNs and keeps only the nearest
+parent's type in nested ones).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import get_project, get_stack
+
+from compliance.preview.mocks import ProviderSettings, RealisticMocks
+from compliance.preview.model import Resource
+from compliance.preview.wire import capture, plain
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def engine_urn(stack: str, project: str, parent: str, type_: str, name: str) -> str:
+    """The URN the Pulumi engine gives a resource: its type qualified by its ancestors' types,
+    the root stack excluded."""
+    qualified = type_
+    if parent:
+        parent_type = parent.split("::")[2]
+        if parent_type != STACK_TYPE:
+            qualified = f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
+def _as_dict(message: Any) -> dict[str, Any]:
+    return json_format.MessageToDict(message)
+
+
+class CaptureMonitor(MockMonitor):
+    """Runs registrations through `RealisticMocks` and keeps request, response and the outputs
+    a component (or the stack) registers."""
+
+    mocks: RealisticMocks
+
+    def __init__(self, mocks: RealisticMocks) -> None:
+        super().__init__(mocks)
+        self._lock = threading.Lock()
+        self._requests: dict[str, dict[str, Any]] = {}
+        self._outputs: dict[str, dict[str, Any]] = {}
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return engine_urn(get_stack(), get_project(), parent, type_, name)
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        as_dict = _as_dict(request)
+        if request.type == "pulumi:providers:aws":
+            self.mocks.providers[urn] = ProviderSettings.from_inputs(
+                plain(as_dict.get("object", {})), self.mocks.default_region
+            )
+        response = super().RegisterResource(request)
+        with self._lock:
+            self._requests[urn] = as_dict
+            if request.custom:
+                self._outputs[urn] = _as_dict(response).get("object", {})
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        with self._lock:
+            self._outputs[request.urn] = _as_dict(request).get("outputs", {})
+        return super().RegisterResourceOutputs(request)
+
+    def captured(self) -> list[Resource]:
+        """Every registered resource, sorted by URN (registration order varies between runs)."""
+        with self._lock:
+            return [
+                capture(urn, self._requests[urn], self._outputs.get(urn, {}))
+                for urn in sorted(self._requests)
+            ]

@@ -1,0 +1,179 @@
+"""Run a Pulumi Python program in-process under the capture monitor, in preview mode.
+
+The program runs as the Python language host runs it (`run_in_stack`, `runpy`, cwd and
+`sys.path` at the program directory), with `preview=True`: with `preview=False` inputs whose
+value is unknown are silently dropped. Everything a run changes in the process (cwd,
+`sys.path`, `sys.argv`, environment, the program's own modules, the root stack and config
+context variables) is put back afterwards, so a second run gives the same result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import runpy
+import sys
+import traceback
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pulumi
+from pulumi.runtime import config as pulumi_config
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.mocks import MockEngine, MockSettings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from compliance.preview.config import Project, ProjectError, load_config, load_project
+from compliance.preview.mocks import DEFAULT_REGION, RealisticMocks
+from compliance.preview.model import Diagnostic, Preview
+from compliance.preview.monitor import CaptureMonitor
+
+
+class PreviewError(Exception):
+    """The preview could not be produced; the message is meant for the user as it is."""
+
+
+class ProgramError(PreviewError):
+    """The program itself failed: the message is the program's error (and its own frames)."""
+
+
+class _Collector(logging.Handler):
+    """Keeps what the program logs through `pulumi.log` (the mock engine logs it here)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.diagnostics: list[Diagnostic] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.diagnostics.append(Diagnostic(record.levelname.lower(), record.getMessage()))
+
+
+def _is_program_file(filename: str, program_dir: Path) -> bool:
+    path = Path(filename).resolve()
+    return path.is_relative_to(program_dir) and "site-packages" not in path.parts
+
+
+def program_message(exc: BaseException, program_dir: Path) -> str:
+    """The program's own error: the message alone for a `pulumi.RunError` (config errors), else
+    the exception with the traceback frames that are the program's own."""
+    if isinstance(exc, pulumi.RunError):
+        return str(exc)
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if _is_program_file(frame.filename, program_dir)
+    ]
+    head = "".join(traceback.format_list(frames))
+    tail = "".join(traceback.format_exception_only(exc)).rstrip()
+    return f"Traceback (program frames only):\n{head}{tail}" if frames else tail
+
+
+@contextlib.contextmanager
+def _isolated(project: Project) -> Iterator[None]:
+    """Run with the program's directory as cwd and first on `sys.path`; undo it all after."""
+    saved_cwd, saved_path, saved_argv = os.getcwd(), list(sys.path), list(sys.argv)
+    saved_env = dict(os.environ)
+    modules_before = set(sys.modules)
+    # Config comes from the stack files and overrides only, never from this shell.
+    for name in [n for n in os.environ if n.startswith("PULUMI_CONFIG")]:
+        del os.environ[name]
+    os.chdir(project.directory)
+    sys.path.insert(0, str(project.directory))
+    sys.argv = [str(project.main)]
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        sys.argv = saved_argv
+        os.environ.clear()
+        os.environ.update(saved_env)
+        for name in set(sys.modules) - modules_before:
+            filename = getattr(sys.modules[name], "__file__", None)
+            if filename and _is_program_file(filename, project.directory):
+                del sys.modules[name]
+
+
+def _display_path(directory: Path) -> str:
+    cwd = Path.cwd().resolve()
+    return str(directory.relative_to(cwd)) if directory.is_relative_to(cwd) else str(directory)
+
+
+def run_preview(
+    program_dir: str | os.PathLike[str] = ".",
+    stack: str = "dev",
+    config: Mapping[str, str] | None = None,
+    *,
+    unknowns: bool = False,
+) -> Preview:
+    """Run the Pulumi program in `program_dir` offline and capture every resource it registers.
+
+    `config` overrides the stack's configuration (`KEY` without a namespace belongs to the
+    project). `unknowns=True` leaves computed outputs unknown, as in a new stack's first
+    preview. Raises `PreviewError` for an unusable project and `ProgramError` when the
+    program fails.
+    """
+    directory = Path(program_dir).resolve()
+    try:
+        project = load_project(directory)
+        stack_config = load_config(project, stack, config or {})
+    except ProjectError as exc:
+        raise PreviewError(str(exc)) from exc
+
+    region = stack_config.values.get("aws:region", DEFAULT_REGION)
+    monitor = CaptureMonitor(RealisticMocks(unknowns=unknowns, default_region=region))
+    collector = _Collector()
+    logger = logging.getLogger(f"{__name__}.program")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(collector)
+    pulumi_settings.configure(
+        MockSettings(
+            monitor=monitor,
+            monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+            engine=MockEngine(logger),
+            project=project.name,
+            stack=stack,
+            dry_run=True,
+            organization="organization",
+            root_directory=str(directory),
+            callbacks=None,
+            outputs=set(),
+        )
+    )
+    root_token = pulumi_settings.ROOT.set(None)
+    config_token = pulumi_config.CONFIG.set(dict(stack_config.values))
+    secrets_token = pulumi_config._SECRET_KEYS.set(set(stack_config.secret_keys))
+
+    def program() -> None:
+        runpy.run_path(str(project.main), run_name="__main__")
+
+    try:
+        with _isolated(project):
+            _sync_await(run_in_stack(program))
+        failure = None
+    except Exception as exc:  # any failure of the program is reported as its own
+        failure = exc
+    finally:
+        pulumi_settings.ROOT.reset(root_token)
+        pulumi_config.CONFIG.reset(config_token)
+        pulumi_config._SECRET_KEYS.reset(secrets_token)
+        logger.removeHandler(collector)
+
+    # The engine also fails a deployment whose program logged errors, even if it returned.
+    errors = [d.message for d in collector.diagnostics if d.severity == "error"]
+    if failure is not None:
+        errors.append(program_message(failure, directory))
+    if errors:
+        raise ProgramError("\n".join(errors)) from failure
+    return Preview(
+        program=_display_path(directory),
+        stack=stack,
+        project=project.name,
+        resources=monitor.captured(),
+        unknowns=unknowns,
+        absent_secure_config=stack_config.absent_secure,
+        diagnostics=tuple(collector.diagnostics),
+    )

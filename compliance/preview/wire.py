@@ -1,0 +1,96 @@
+"""Pure translation of what the resource monitor received (protobuf messages as dicts) into
+`Resource` records: unknowns to None, secrets unwrapped with their paths, provider references
+to URNs, explicit dependencies separated from the ones the inputs imply.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from compliance.preview.model import Resource, ResourceOptions
+
+# Wire-format constants of the Pulumi gRPC protocol (pulumi/runtime/rpc.py, sdk/go/common/...).
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (a type tag, not a secret)
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def property_path(parent: str, key: str | int) -> str:
+    """Pulumi property-path syntax: `a.b`, `a[0]`, `a["key.with.dots"]`."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    if _IDENTIFIER.fullmatch(key):
+        return f"{parent}.{key}" if parent else key
+    return f"{parent}[{json.dumps(key)}]"
+
+
+def is_secret(value: object) -> bool:
+    return isinstance(value, dict) and value.get(SIGNATURE_KEY) == SECRET_SIGNATURE
+
+
+def plain(value: Any, path: str = "", secrets: list[str] | None = None) -> Any:
+    """`value` with unknowns as None and secrets unwrapped, dict keys sorted (for stable JSON).
+
+    The path of every secret met is appended to `secrets` when given.
+    """
+    if value == UNKNOWN:
+        return None
+    if is_secret(value):
+        if secrets is not None and path not in secrets:
+            secrets.append(path)
+        return plain(value.get("value"), path, secrets)
+    if isinstance(value, dict):
+        return {k: plain(value[k], property_path(path, k), secrets) for k in sorted(value)}
+    if isinstance(value, list):
+        return [plain(v, property_path(path, i), secrets) for i, v in enumerate(value)]
+    return value
+
+
+def provider_urn(reference: str) -> str | None:
+    """A provider reference is `<urn>::<id>` (the id may be the unknown sentinel): keep the URN."""
+    urn = reference.rpartition("::")[0]
+    return urn or None
+
+
+def capture(urn: str, request: Mapping[str, Any], outputs: Mapping[str, Any]) -> Resource:
+    """The `Resource` record for one RegisterResourceRequest (as `MessageToDict` renders it).
+
+    The request carries `dependencies` = explicit `depends_on` + every input's dependencies, and
+    `propertyDependencies` = the inputs' dependencies only. `dependsOn` is the difference: an
+    explicit `depends_on` on a resource that an input already depends on cannot be told apart
+    on the wire, and is not listed (it changes nothing for the engine either).
+    """
+    wire_inputs = dict(request.get("object", {}))
+    secrets: list[str] = []
+    inputs = plain(wire_inputs, "", secrets)
+    property_dependencies = {
+        key: tuple(sorted(deps.get("urns", [])))
+        for key, deps in sorted(request.get("propertyDependencies", {}).items())
+    }
+    implied = {urn for deps in property_dependencies.values() for urn in deps}
+    options = ResourceOptions(
+        protect=bool(request.get("protect", False)),
+        retain_on_delete=bool(request.get("retainOnDelete", False)),
+        delete_before_replace=bool(request.get("deleteBeforeReplace", False)),
+        ignore_changes=tuple(request.get("ignoreChanges", [])),
+        depends_on=tuple(sorted(set(request.get("dependencies", [])) - implied)),
+    )
+    return Resource(
+        urn=urn,
+        type=request["type"],
+        name=request["name"],
+        parent=request.get("parent") or None,
+        provider=provider_urn(request.get("provider", "")),
+        custom=bool(request.get("custom", False)),
+        inputs=inputs,
+        secret_inputs=tuple(secrets),
+        property_dependencies=property_dependencies,
+        outputs=plain(dict(outputs)),
+        options=options,
+        wire_inputs=wire_inputs,
+    )

@@ -1,0 +1,237 @@
+"""The mocks answer like the AWS provider: checked against the pulumi_aws SDK's own list of
+computed outputs, botocore's ARN parser and the URL formats AWS documents."""
+
+import inspect
+import re
+import uuid
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+from botocore.utils import ArnParser
+
+from compliance.preview.mocks import (
+    ACCOUNT_ID,
+    ProviderSettings,
+    RealisticMocks,
+    call_result,
+    computed_outputs,
+    default_inputs,
+)
+
+EAST = ProviderSettings(region="us-east-1", default_tags={"Owner": "payments"})
+
+# Every type in contracts.md, the SDK class, inputs the stack would give, and the SDK's
+# computed-only outputs that legitimately stay absent for these inputs.
+CONTRACT_TYPES = [
+    ("aws:kms/key:Key", aws.kms.Key, {}, set()),
+    ("aws:kms/alias:Alias", aws.kms.Alias, {"name": "alias/k", "targetKeyId": "kid"}, set()),
+    ("aws:dynamodb/table:Table", aws.dynamodb.Table, {"name": "t"}, {"streamArn", "streamLabel"}),
+    ("aws:sns/topic:Topic", aws.sns.Topic, {"name": "t"}, {"beginningArchiveTime"}),
+    ("aws:sns/topicPolicy:TopicPolicy", aws.sns.TopicPolicy, {"arn": "arn:topic"}, set()),
+    ("aws:sqs/queue:Queue", aws.sqs.Queue, {"name": "q"}, set()),
+    ("aws:sqs/queuePolicy:QueuePolicy", aws.sqs.QueuePolicy, {"queueUrl": "https://q"}, set()),
+    (
+        "aws:ssm/parameter:Parameter",
+        aws.ssm.Parameter,
+        {"name": "/a/b", "value": "v"},
+        {"value", "valueWo", "hasValueWo"},
+    ),
+    ("aws:iam/role:Role", aws.iam.Role, {"name": "r"}, set()),
+    ("aws:iam/rolePolicy:RolePolicy", aws.iam.RolePolicy, {"name": "p", "role": "r"}, set()),
+    ("aws:cloudwatch/logGroup:LogGroup", aws.cloudwatch.LogGroup, {"name": "/aws/lambda/f"}, set()),
+    (
+        "aws:lambda/function:Function",
+        aws.lambda_.Function,
+        {"name": "f"},
+        {"signingJobArn", "signingProfileVersionArn", "sourceCodeSize"},
+    ),
+    ("aws:lambda/functionUrl:FunctionUrl", aws.lambda_.FunctionUrl, {"functionName": "f"}, set()),
+    ("aws:lambda/permission:Permission", aws.lambda_.Permission, {"statementId": "s"}, set()),
+    (
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        aws.lambda_.EventSourceMapping,
+        {"functionName": "f"},
+        set(),
+    ),
+    (
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+        aws.lambda_.FunctionEventInvokeConfig,
+        {"functionName": "f"},
+        set(),
+    ),
+]
+
+
+def sdk_computed_outputs(cls) -> set[str]:
+    """The outputs the SDK marks computed-only (set to None in `_internal_init`), camelCased."""
+    names = re.findall(r'__props__.__dict__\["(\w+)"\] = None', inspect.getsource(cls))
+    return {re.sub(r"_(\w)", lambda m: m.group(1).upper(), n) for n in names}
+
+
+@pytest.mark.parametrize(("type_", "cls", "inputs", "absent"), CONTRACT_TYPES)
+def test_every_contract_type_gets_the_outputs_the_provider_computes(type_, cls, inputs, absent):
+    id_, outputs = computed_outputs(type_, "res", inputs, EAST)
+    assert id_
+    assert outputs["id"] == id_
+    assert sdk_computed_outputs(cls) - absent <= outputs.keys()
+    assert all(v is not None for v in outputs.values())
+    for key, value in outputs.items():
+        if key.endswith("Arn") or key == "arn":
+            arn = ArnParser().parse_arn(value)
+            assert arn["partition"] == "aws"
+            # API Gateway invoke ARNs put "lambda" where the account usually is.
+            if arn["service"] != "apigateway":
+                assert arn["account"] == ACCOUNT_ID, f"{key}: {value}"
+
+
+@pytest.mark.parametrize(
+    ("type_", "inputs", "key", "expected"),
+    [
+        (
+            "aws:sqs/queue:Queue",
+            {"name": "q"},
+            "url",
+            f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT_ID}/q",
+        ),
+        ("aws:sqs/queue:Queue", {"name": "q"}, "arn", f"arn:aws:sqs:us-east-1:{ACCOUNT_ID}:q"),
+        ("aws:sns/topic:Topic", {"name": "t"}, "arn", f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:t"),
+        (
+            "aws:dynamodb/table:Table",
+            {"name": "t"},
+            "arn",
+            f"arn:aws:dynamodb:us-east-1:{ACCOUNT_ID}:table/t",
+        ),
+        (
+            "aws:ssm/parameter:Parameter",
+            {"name": "/p/dev/x"},
+            "arn",
+            f"arn:aws:ssm:us-east-1:{ACCOUNT_ID}:parameter/p/dev/x",
+        ),
+        ("aws:iam/role:Role", {"name": "r"}, "arn", f"arn:aws:iam::{ACCOUNT_ID}:role/r"),
+        (
+            "aws:iam/role:Role",
+            {"name": "r", "path": "/svc/"},
+            "arn",
+            f"arn:aws:iam::{ACCOUNT_ID}:role/svc/r",
+        ),
+        (
+            "aws:cloudwatch/logGroup:LogGroup",
+            {"name": "/aws/lambda/f"},
+            "arn",
+            f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:/aws/lambda/f",
+        ),
+        (
+            "aws:lambda/function:Function",
+            {"name": "f"},
+            "invokeArn",
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+            f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:f/invocations",
+        ),
+        (
+            "aws:kms/alias:Alias",
+            {"name": "alias/k", "targetKeyId": "kid"},
+            "targetKeyArn",
+            f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/kid",
+        ),
+        (
+            "aws:lambda/eventSourceMapping:EventSourceMapping",
+            {"functionName": "arn:aws:lambda:us-east-1:1:function:f"},
+            "functionArn",
+            "arn:aws:lambda:us-east-1:1:function:f",
+        ),
+    ],
+)
+def test_identifiers_follow_the_aws_documented_formats(type_, inputs, key, expected):
+    assert computed_outputs(type_, "res", inputs, EAST)[1][key] == expected
+
+
+def test_kms_key_id_is_a_uuid_and_the_arn_names_it():
+    id_, outputs = computed_outputs("aws:kms/key:Key", "k", {}, EAST)
+    assert str(uuid.UUID(id_)) == id_ == outputs["keyId"]
+    assert outputs["arn"] == f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/{id_}"
+
+
+def test_function_url_has_the_lambda_url_shape():
+    _, outputs = computed_outputs(
+        "aws:lambda/functionUrl:FunctionUrl", "u", {"functionName": "f"}, EAST
+    )
+    assert re.fullmatch(r"[a-z0-9]{32}", outputs["urlId"])
+    assert outputs["functionUrl"] == f"https://{outputs['urlId']}.lambda-url.us-east-1.on.aws/"
+
+
+def test_outputs_are_deterministic_and_distinct_per_resource():
+    first = computed_outputs("aws:kms/key:Key", "a", {}, EAST)
+    assert computed_outputs("aws:kms/key:Key", "a", {}, EAST) == first
+    assert computed_outputs("aws:kms/key:Key", "b", {}, EAST) != first
+
+
+def test_region_comes_from_the_resource_then_its_provider():
+    west = ProviderSettings(region="us-west-2")
+    assert (
+        computed_outputs("aws:sqs/queue:Queue", "q", {"name": "q"}, west)[1]["region"]
+        == "us-west-2"
+    )
+    _, outputs = computed_outputs(
+        "aws:sqs/queue:Queue", "q", {"name": "q", "region": "eu-west-1"}, west
+    )
+    assert outputs["url"].startswith("https://sqs.eu-west-1.amazonaws.com/")
+    assert "region" not in computed_outputs("aws:iam/role:Role", "r", {"name": "r"}, west)[1]
+
+
+def test_tags_all_merges_provider_default_tags_on_taggable_types_only():
+    _, outputs = computed_outputs(
+        "aws:sqs/queue:Queue", "q", {"name": "q", "tags": {"Env": "dev"}}, EAST
+    )
+    assert outputs["tagsAll"] == {"Owner": "payments", "Env": "dev"}
+    _, outputs = computed_outputs("aws:kms/alias:Alias", "a", {"name": "alias/a"}, EAST)
+    assert "tagsAll" not in outputs
+
+
+def test_other_aws_types_get_a_generic_arn_and_non_aws_types_only_an_id():
+    _, outputs = computed_outputs("aws:s3/bucket:Bucket", "b", {}, EAST)
+    assert outputs["arn"] == f"arn:aws:s3:us-east-1:{ACCOUNT_ID}:bucket/b"
+    assert computed_outputs("random:index/randomId:RandomId", "r", {}, EAST) == ("r-id", {})
+
+
+def test_auto_named_properties_default_to_the_resource_name():
+    assert default_inputs("aws:sqs/queue:Queue", "q-dev", {}) == {"name": "q-dev"}
+    assert default_inputs("aws:sqs/queue:Queue", "q-dev", {"name": "given"}) == {}
+    assert default_inputs("aws:lambda/permission:Permission", "p", {}) == {"statementId": "p"}
+    assert default_inputs("aws:kms/key:Key", "k", {}) == {}
+
+
+def test_provider_settings_read_default_tags_from_the_provider_json():
+    settings = ProviderSettings.from_inputs(
+        {"region": "eu-west-1", "defaultTags": '{"tags": {"Owner": "o"}}'}, "us-east-1"
+    )
+    assert settings == ProviderSettings(region="eu-west-1", default_tags={"Owner": "o"})
+    assert ProviderSettings.from_inputs({}, "us-east-2") == ProviderSettings(region="us-east-2")
+
+
+def test_calls_answer_like_the_provider():
+    identity = call_result("aws:index/getCallerIdentity:getCallerIdentity", {}, EAST)
+    assert identity["accountId"] == ACCOUNT_ID
+    assert ArnParser().parse_arn(identity["arn"])["account"] == ACCOUNT_ID
+    region = call_result("aws:index/getRegion:getRegion", {}, ProviderSettings(region="eu-west-1"))
+    assert region["region"] == region["name"] == "eu-west-1"
+    assert region["description"] == "Europe (Ireland)"
+    assert (
+        call_result("aws:index/getPartition:getPartition", {}, EAST)["dnsSuffix"] == "amazonaws.com"
+    )
+    with pytest.raises(NotImplementedError, match="aws:ec2/getAmi:getAmi"):
+        call_result("aws:ec2/getAmi:getAmi", {}, EAST)
+
+
+def resource_args(**inputs):
+    return pulumi.runtime.MockResourceArgs(typ="aws:sqs/queue:Queue", name="q", inputs=inputs)
+
+
+def test_mocks_echo_inputs_and_add_outputs_or_leave_them_unknown():
+    id_, state = RealisticMocks().new_resource(resource_args(delaySeconds=5))
+    assert id_ == state["url"]
+    assert state["delaySeconds"] == 5
+    assert state["name"] == "q"
+    id_, state = RealisticMocks(unknowns=True).new_resource(resource_args(delaySeconds=5))
+    assert id_ == ""
+    assert state == {"delaySeconds": 5, "name": "q"}
