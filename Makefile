@@ -8,6 +8,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CHECKOV_VENV := .venv-checkov
+PAYPAL_VENV := .venv-paypal
 STACK ?= dev
 BUNDLE := build/lambda.zip
 LAMBDA_SOURCES := $(shell find lambda -name '*.py' -not -path '*/__pycache__/*') lambda/requirements.txt
@@ -31,6 +32,13 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --no-input -r requirements-checkov.txt
 	touch $@
 
+# Test oracle: paypalrestsdk verifies only with pyOpenSSL 24.2.1, which needs cryptography < 44.
+$(PAYPAL_VENV)/.installed: requirements-paypal-oracle.txt
+	rm -rf $(PAYPAL_VENV)
+	$(PYTHON) -m venv $(PAYPAL_VENV)
+	$(PAYPAL_VENV)/bin/python -m pip install --quiet --no-input -r requirements-paypal-oracle.txt
+	touch $@
+
 venv: $(VENV)/.installed ## Create or refresh the project virtualenv
 
 $(BUNDLE): $(VENV)/.installed $(LAMBDA_SOURCES) stack/bundle.py
@@ -38,7 +46,7 @@ $(BUNDLE): $(VENV)/.installed $(LAMBDA_SOURCES) stack/bundle.py
 
 package: $(BUNDLE) ## Build the reproducible arm64 Lambda bundle (build/lambda.zip)
 
-test: $(VENV)/.installed $(BUNDLE) ## Run the whole test suite (installs what it needs)
+test: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(BUNDLE) ## Run the whole test suite (installs what it needs)
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
 lint: $(VENV)/.installed ## ruff (lint + format check) and mypy
@@ -56,7 +64,7 @@ preview: $(VENV)/.installed $(BUNDLE) ## Offline preview of the stack (dev confi
 compliance-report: $(VENV)/.installed $(BUNDLE) ## The PCI DSS compliance report and evidence (offline)
 	$(PY) -m compliance report --stack $(STACK)
 
-bench: $(VENV)/.installed $(BUNDLE) ## Benchmarks -> build/bench.json
+bench: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(BUNDLE) ## Benchmarks -> build/bench.json
 	$(PY) -m bench
 
 lock: ## Re-pin requirements-dev.txt from requirements-dev.in
@@ -68,4 +76,4 @@ lock: ## Re-pin requirements-dev.txt from requirements-dev.in
 	rm -rf build/lock-venv
 
 clean: ## Remove build outputs and virtualenvs
-	rm -rf build $(VENV) $(CHECKOV_VENV)
+	rm -rf build $(VENV) $(CHECKOV_VENV) $(PAYPAL_VENV)

@@ -1,0 +1,258 @@
+"""PayPal: offline check of ``paypal-transmission-sig`` (RSA PKCS#1 v1.5, SHA-256 only).
+
+The signed message is ``transmission_id|transmission_time|webhook_id|crc32(raw body)``, the CRC
+as an unsigned decimal. The certificate is named by the ``paypal-cert-url`` header, i.e. by the
+sender, so everything about it is checked before it is trusted:
+
+- the URL must be https on an allow-listed PayPal API host, under ``/v1/notifications/certs/``,
+  without credentials, port, query or fragment (no fetch happens otherwise: no SSRF);
+- the transmission time must be within the tolerance, checked before any fetch (replays);
+- the certificate is fetched with a short timeout, a size cap and no redirects, at most once per
+  URL while its chain is valid (cache);
+- it must chain to the configured trust store (default: the system CA bundle) and name one of
+  PayPal's signing hosts, per ``cryptography.x509.verification`` (validity, names, key usage).
+
+The deprecated ``paypalrestsdk`` fetches any URL (http, any host, no timeout), never checks the
+transmission time, accepts SHA1withRSA, only matches the CN suffix and caches nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ssl
+import urllib.request
+import warnings
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError
+
+from webhook_processor.signatures._base import (
+    ConfigError,
+    Headers,
+    Provider,
+    Reason,
+    Rejected,
+    check_freshness,
+)
+from webhook_processor.signatures._config import Config
+
+DEFAULT_CERT_URL_HOSTS = (
+    "api.paypal.com",
+    "api-m.paypal.com",
+    "api.sandbox.paypal.com",
+    "api-m.sandbox.paypal.com",
+)
+DEFAULT_CERT_HOST_NAMES = (
+    "messageverificationcerts.paypal.com",
+    "messageverificationcerts.sandbox.paypal.com",
+)
+CERT_PATH_PREFIX = "/v1/notifications/certs/"
+AUTH_ALGO = "SHA256withRSA"
+FETCH_TIMEOUT_SECONDS = 3.0
+MAX_CERT_BYTES = 64 * 1024
+CACHE_LIMIT = 32
+
+Fetcher = Callable[[str], bytes]
+"""Returns the PEM served at an (already allow-listed) certificate URL; raises on any failure."""
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+        return None  # a 3xx becomes an HTTPError: a redirect could leave the allow-list
+
+
+def fetch_certificate(url: str) -> bytes:
+    """The default fetcher: urllib over verified TLS, short timeout, size cap, no redirects."""
+    if not url.startswith("https://"):
+        msg = "certificate URLs must be https"
+        raise ValueError(msg)
+    opener = urllib.request.build_opener(
+        _RefuseRedirects, urllib.request.HTTPSHandler(context=ssl.create_default_context())
+    )
+    with opener.open(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
+        data: bytes = response.read(MAX_CERT_BYTES + 1)
+    if len(data) > MAX_CERT_BYTES:
+        msg = f"certificate response larger than {MAX_CERT_BYTES} bytes"
+        raise ValueError(msg)
+    return data
+
+
+def system_trust_store() -> tuple[x509.Certificate, ...]:
+    """The system CA bundle (what the Lambda runtime's TLS trusts)."""
+    paths = ssl.get_default_verify_paths()
+    for candidate in (paths.cafile, paths.openssl_cafile):
+        if candidate and Path(candidate).is_file():
+            with warnings.catch_warnings():  # some system roots carry non-RFC serial numbers
+                warnings.simplefilter("ignore")
+                return tuple(x509.load_pem_x509_certificates(Path(candidate).read_bytes()))
+    msg = "paypal: no system CA bundle found; set 'trust_store_pems'"
+    raise ConfigError(msg)
+
+
+@dataclass(frozen=True)
+class _TrustedKey:
+    key: RSAPublicKey
+    not_before: float
+    not_after: float
+
+
+@dataclass(frozen=True, eq=False)
+class PayPalSettings:
+    """``cert_pems_by_url`` pre-seeds the certificate source (offline checks); seeded PEMs are
+    validated exactly like fetched ones. ``fetcher`` is injectable for tests."""
+
+    webhook_id: str
+    trust_store: tuple[x509.Certificate, ...] = field(repr=False)
+    allowed_cert_url_hosts: tuple[str, ...] = DEFAULT_CERT_URL_HOSTS
+    cert_host_names: tuple[str, ...] = DEFAULT_CERT_HOST_NAMES
+    tolerance: int = 300
+    cert_pems_by_url: Mapping[str, str] = field(default_factory=dict, repr=False)
+    fetcher: Fetcher = field(default=fetch_certificate, repr=False)
+    _store: Store = field(init=False, repr=False)
+    _cache: dict[str, _TrustedKey] = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.trust_store:
+            msg = "paypal: the trust store is empty"
+            raise ConfigError(msg)
+        object.__setattr__(self, "_store", Store(list(self.trust_store)))
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any]) -> PayPalSettings:
+        keys = {"webhook_id", "trust_store_pems", "allowed_cert_url_hosts", "cert_host_names"}
+        config = Config("paypal", raw, frozenset(keys | {"tolerance", "cert_pems_by_url"}))
+        if "trust_store_pems" in raw:
+            try:
+                trust = tuple(
+                    cert
+                    for pem in config.texts("trust_store_pems")
+                    for cert in x509.load_pem_x509_certificates(pem.encode())
+                )
+            except ValueError:
+                msg = "paypal: setting 'trust_store_pems' must be a list of PEM certificates"
+                raise ConfigError(msg) from None
+        else:
+            trust = system_trust_store()
+        return cls(
+            webhook_id=config.text("webhook_id"),
+            trust_store=trust,
+            allowed_cert_url_hosts=tuple(
+                host.lower()
+                for host in config.texts("allowed_cert_url_hosts", default=DEFAULT_CERT_URL_HOSTS)
+            ),
+            cert_host_names=config.texts("cert_host_names", default=DEFAULT_CERT_HOST_NAMES),
+            tolerance=config.seconds("tolerance", default=300),
+            cert_pems_by_url=config.mapping("cert_pems_by_url"),
+        )
+
+    def cert_url_allowed(self, url: str) -> bool:
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return False
+        return (
+            parts.scheme == "https"
+            and parts.hostname in self.allowed_cert_url_hosts
+            and port is None
+            and parts.username is None
+            and parts.path.startswith(CERT_PATH_PREFIX)
+            and not parts.query
+            and not parts.fragment
+        )
+
+    def signing_key(self, url: str, now: float) -> RSAPublicKey:
+        """The validated key behind ``url``: from the cache while its chain is valid."""
+        if not self.cert_url_allowed(url):
+            raise Rejected(Reason.DISALLOWED_CERT_URL)
+        cached = self._cache.get(url)
+        if cached is not None and cached.not_before <= now <= cached.not_after:
+            return cached.key
+        seeded = self.cert_pems_by_url.get(url)
+        if seeded is not None:
+            pem = seeded.encode()
+        else:
+            try:
+                pem = self.fetcher(url)
+            except Exception:  # any fetch failure fails closed, with one reason
+                raise Rejected(Reason.CERT_FETCH_FAILED) from None
+        trusted = self._validate(pem, now)
+        if url not in self._cache and len(self._cache) >= CACHE_LIMIT:
+            del self._cache[next(iter(self._cache))]
+        self._cache[url] = trusted
+        return trusted.key
+
+    def _validate(self, pem: bytes, now: float) -> _TrustedKey:
+        try:
+            leaf, *intermediates = x509.load_pem_x509_certificates(pem)
+        except ValueError:
+            raise Rejected(Reason.MALFORMED_CERT) from None
+        builder = PolicyBuilder().store(self._store).time(datetime.fromtimestamp(now, UTC))
+        for name in self.cert_host_names:
+            try:
+                chain = builder.build_server_verifier(DNSName(name)).verify(leaf, intermediates)
+                break
+            except VerificationError:
+                continue
+        else:
+            raise Rejected(Reason.UNTRUSTED_CERT)
+        key = leaf.public_key()
+        if not isinstance(key, RSAPublicKey):
+            raise Rejected(Reason.UNSUPPORTED_ALGORITHM)
+        return _TrustedKey(
+            key,
+            max(cert.not_valid_before_utc for cert in chain).timestamp(),
+            min(cert.not_valid_after_utc for cert in chain).timestamp(),
+        )
+
+
+def _transmission_time(value: str) -> float:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise Rejected(Reason.MALFORMED_HEADER) from None
+    if moment.tzinfo is None:
+        raise Rejected(Reason.MALFORMED_HEADER)
+    return moment.timestamp()
+
+
+def signed_message(
+    transmission_id: str, transmission_time: str, webhook_id: str, body: bytes
+) -> bytes:
+    """What PayPal signs: the CRC-32 of the raw body as an unsigned decimal (``zlib.crc32``)."""
+    return f"{transmission_id}|{transmission_time}|{webhook_id}|{zlib.crc32(body)}".encode()
+
+
+def verify(settings: PayPalSettings, headers: Headers, body: bytes, now: float) -> None:
+    transmission_id = headers.require("paypal-transmission-id")
+    transmission_time = headers.require("paypal-transmission-time")
+    signature_b64 = headers.require("paypal-transmission-sig")
+    cert_url = headers.require("paypal-cert-url")
+    if headers.require("paypal-auth-algo") != AUTH_ALGO:
+        raise Rejected(Reason.UNSUPPORTED_ALGORITHM)
+    check_freshness(_transmission_time(transmission_time), now, settings.tolerance)
+    try:
+        signature = base64.b64decode(signature_b64, validate=True)
+    except (binascii.Error, ValueError):
+        raise Rejected(Reason.MALFORMED_HEADER) from None
+    key = settings.signing_key(cert_url, now)
+    message = signed_message(transmission_id, transmission_time, settings.webhook_id, body)
+    try:
+        key.verify(signature, message, PKCS1v15(), SHA256())
+    except InvalidSignature:
+        raise Rejected(Reason.BAD_SIGNATURE) from None
+
+
+PROVIDER = Provider("paypal", PayPalSettings.from_config, verify)
