@@ -32,8 +32,8 @@ class Reason(StrEnum):
     BAD_SIGNATURE = "bad_signature"
     DISALLOWED_CERT_URL = "disallowed_cert_url"
     CERT_FETCH_FAILED = "cert_fetch_failed"
-    MALFORMED_CERT = "malformed_certificate"
-    UNTRUSTED_CERT = "untrusted_certificate"
+    MALFORMED_CERTIFICATE = "malformed_certificate"
+    UNTRUSTED_CERTIFICATE = "untrusted_certificate"
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,9 @@ class AdyenSettings:
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> AdyenSettings:
         config = Config("adyen", raw, frozenset({"hmac_key_hex", "mode"}))
+        key_hex = config.text("hmac_key_hex")
         try:
-            key = bytes.fromhex(config.text("hmac_key_hex"))
+            key = bytes.fromhex(key_hex)
         except ValueError:
             msg = "adyen: setting 'hmac_key_hex' must be the hex key from the Customer Area"
             raise ConfigError(msg) from None

@@ -134,11 +134,10 @@ class PayPalSettings:
         keys = {"webhook_id", "trust_store_pems", "allowed_cert_url_hosts", "cert_host_names"}
         config = Config("paypal", raw, frozenset(keys | {"tolerance", "cert_pems_by_url"}))
         if "trust_store_pems" in raw:
+            pems = config.texts("trust_store_pems")
             try:
                 trust = tuple(
-                    cert
-                    for pem in config.texts("trust_store_pems")
-                    for cert in x509.load_pem_x509_certificates(pem.encode())
+                    cert for pem in pems for cert in x509.load_pem_x509_certificates(pem.encode())
                 )
             except ValueError:
                 msg = "paypal: setting 'trust_store_pems' must be a list of PEM certificates"
@@ -198,7 +197,7 @@ class PayPalSettings:
         try:
             leaf, *intermediates = x509.load_pem_x509_certificates(pem)
         except ValueError:
-            raise Rejected(Reason.MALFORMED_CERT) from None
+            raise Rejected(Reason.MALFORMED_CERTIFICATE) from None
         builder = PolicyBuilder().store(self._store).time(datetime.fromtimestamp(now, UTC))
         for name in self.cert_host_names:
             try:
@@ -207,7 +206,7 @@ class PayPalSettings:
             except VerificationError:
                 continue
         else:
-            raise Rejected(Reason.UNTRUSTED_CERT)
+            raise Rejected(Reason.UNTRUSTED_CERTIFICATE)
         key = leaf.public_key()
         if not isinstance(key, RSAPublicKey):
             raise Rejected(Reason.UNSUPPORTED_ALGORITHM)

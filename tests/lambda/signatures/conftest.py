@@ -112,8 +112,13 @@ class PayPalWorld:
         return self.served[url].encode()
 
     def settings(self, **overrides: Any) -> PayPalSettings:
-        fields: dict[str, Any] = {"fetcher": self.fetch, **overrides}
-        return PayPalSettings(sigkit.PAYPAL_WEBHOOK_ID, (self.pki.root,), **fields)
+        fields: dict[str, Any] = {
+            "webhook_id": sigkit.PAYPAL_WEBHOOK_ID,
+            "trust_store": (self.pki.root,),
+            "fetcher": self.fetch,
+            **overrides,
+        }
+        return PayPalSettings(**fields)
 
     def headers(self, body: bytes, variant: str = "valid", **kw: Any) -> dict[str, str]:
         kw.setdefault("transmission_time", sigkit.iso(self.now))

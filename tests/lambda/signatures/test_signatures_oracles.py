@@ -271,11 +271,11 @@ def _paypal_cases(world: PayPalWorld) -> dict[str, tuple[dict[str, str], bytes, 
             BODY,
             R.UNSUPPORTED_ALGORITHM,
         ),
-        "cert_not_pem": (world.headers(BODY, "garbage"), BODY, R.MALFORMED_CERT),
+        "cert_not_pem": (world.headers(BODY, "garbage"), BODY, R.MALFORMED_CERTIFICATE),
         "cert_unreachable": (world.headers(BODY, "gone"), BODY, R.CERT_FETCH_FAILED),
     }
     for variant in ("expired", "wrong_host", "self_signed", "untrusted_root"):
-        cases[f"cert_{variant}"] = (world.headers(BODY, variant), BODY, R.UNTRUSTED_CERT)
+        cases[f"cert_{variant}"] = (world.headers(BODY, variant), BODY, R.UNTRUSTED_CERTIFICATE)
     return cases
 
 

@@ -1,0 +1,184 @@
+"""PayPal beyond the oracle: the cert URL allow-list, the certificate cache, fetch failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sigkit
+from conftest import PayPalWorld
+
+from webhook_processor.signatures import Reason, Verifier, verifier
+from webhook_processor.signatures.paypal import (
+    CACHE_LIMIT,
+    DEFAULT_CERT_URL_HOSTS,
+    fetch_certificate,
+    signed_message,
+)
+
+BODY = sigkit.event_body()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.paypal.com/v1/notifications/certs/CERT-1",
+        "https://evil.example.com/v1/notifications/certs/CERT-1",
+        "https://api.paypal.com.evil.example.com/v1/notifications/certs/CERT-1",
+        "https://api.paypal.com:8443/v1/notifications/certs/CERT-1",
+        "https://api.paypal.com:443/v1/notifications/certs/CERT-1",
+        "https://user@api.paypal.com/v1/notifications/certs/CERT-1",
+        "https://api.paypal.com/v1/notifications/certs/CERT-1?next=https://evil.example.com",
+        "https://api.paypal.com/v1/notifications/certs/CERT-1#x",
+        "https://api.paypal.com/v1/oauth2/token",
+        "https://api.paypal.com:bad/v1/notifications/certs/CERT-1",
+        "file:///etc/passwd",
+        "not a url",
+    ],
+)
+def test_cert_urls_off_the_allow_list_are_refused_without_a_fetch(
+    paypal: PayPalWorld, url: str
+) -> None:
+    headers = paypal.headers(BODY, cert_url=url)
+    verdict = Verifier("paypal", paypal.settings())(headers, BODY, now=paypal.now)
+    assert verdict.reason == Reason.DISALLOWED_CERT_URL
+    assert paypal.fetched == []
+
+
+@pytest.mark.parametrize("host", DEFAULT_CERT_URL_HOSTS)
+def test_every_default_host_is_allowed(paypal: PayPalWorld, host: str) -> None:
+    url = f"https://{host.upper()}/v1/notifications/certs/CERT-360caa42"
+    paypal.served[url] = paypal.pki.served
+    verdict = Verifier("paypal", paypal.settings())(
+        paypal.headers(BODY, cert_url=url), BODY, now=paypal.now
+    )
+    assert verdict.valid
+
+
+def test_the_allow_list_is_configurable(paypal: PayPalWorld) -> None:
+    settings = paypal.settings(allowed_cert_url_hosts=("certs.internal.example",))
+    default_host = paypal.headers(BODY)
+    assert Verifier("paypal", settings)(default_host, BODY, now=paypal.now).reason == (
+        Reason.DISALLOWED_CERT_URL
+    )
+
+
+def test_the_certificate_is_fetched_once_per_url_while_valid(paypal: PayPalWorld) -> None:
+    check = Verifier("paypal", paypal.settings())
+    for _ in range(3):
+        assert check(paypal.headers(BODY), BODY, now=paypal.now).valid
+    assert paypal.fetched == [paypal.url("valid")]
+
+
+def test_the_cache_expires_with_the_chain(paypal: PayPalWorld) -> None:
+    """After the earliest notAfter in the chain the URL is fetched again and no longer trusted."""
+    check = Verifier("paypal", paypal.settings(tolerance=86_400))
+    assert check(paypal.headers(BODY), BODY, now=paypal.now).valid
+    expiry = paypal.pki.leaf.not_valid_after_utc.timestamp()
+    late = paypal.headers(BODY, transmission_time=sigkit.iso(expiry + 1))
+    assert check(late, BODY, now=expiry + 1).reason == Reason.UNTRUSTED_CERTIFICATE
+    assert paypal.fetched == [paypal.url("valid")] * 2
+
+
+def test_a_failed_fetch_is_not_cached(paypal: PayPalWorld) -> None:
+    check = Verifier("paypal", paypal.settings())
+    url = paypal.url("later")
+    headers = paypal.headers(BODY, cert_url=url)
+    assert check(headers, BODY, now=paypal.now).reason == Reason.CERT_FETCH_FAILED
+    paypal.served[url] = paypal.pki.served
+    assert check(headers, BODY, now=paypal.now).valid
+
+
+def test_an_untrusted_certificate_is_not_cached(paypal: PayPalWorld) -> None:
+    check = Verifier("paypal", paypal.settings())
+    headers = paypal.headers(BODY, "self_signed")
+    for _ in range(2):
+        assert check(headers, BODY, now=paypal.now).reason == Reason.UNTRUSTED_CERTIFICATE
+    assert len(paypal.fetched) == 2
+
+
+def test_the_cache_is_bounded(paypal: PayPalWorld) -> None:
+    settings = paypal.settings()
+    check = Verifier("paypal", settings)
+    for index in range(CACHE_LIMIT + 5):
+        url = paypal.url(f"n{index}")
+        paypal.served[url] = paypal.pki.served
+        assert check(paypal.headers(BODY, cert_url=url), BODY, now=paypal.now).valid
+    assert len(settings._cache) == CACHE_LIMIT
+    assert paypal.url("n0") not in settings._cache
+
+
+def test_a_chain_without_its_intermediate_is_untrusted(paypal: PayPalWorld) -> None:
+    paypal.served[paypal.url("leaf_only")] = sigkit.pem(paypal.pki.leaf)
+    verdict = Verifier("paypal", paypal.settings())(
+        paypal.headers(BODY, "leaf_only"), BODY, now=paypal.now
+    )
+    assert verdict.reason == Reason.UNTRUSTED_CERTIFICATE
+
+
+def test_the_intermediate_may_also_sit_in_the_trust_store(paypal: PayPalWorld) -> None:
+    paypal.served[paypal.url("leaf_only")] = sigkit.pem(paypal.pki.leaf)
+    settings = paypal.settings(trust_store=(paypal.pki.intermediate,))
+    verdict = Verifier("paypal", settings)(paypal.headers(BODY, "leaf_only"), BODY, now=paypal.now)
+    assert verdict.valid
+
+
+def test_seeded_certificates_are_validated_and_need_no_fetch(paypal: PayPalWorld) -> None:
+    seeded = {paypal.url("valid"): paypal.pki.served, paypal.url("bad"): "garbage"}
+    check = Verifier("paypal", paypal.settings(cert_pems_by_url=seeded))
+    assert check(paypal.headers(BODY), BODY, now=paypal.now).valid
+    assert (
+        check(paypal.headers(BODY, "bad"), BODY, now=paypal.now).reason
+        == Reason.MALFORMED_CERTIFICATE
+    )
+    assert paypal.fetched == []
+
+
+def test_a_certificate_not_yet_valid_is_untrusted(paypal: PayPalWorld) -> None:
+    before = paypal.pki.leaf.not_valid_before_utc - dt.timedelta(seconds=1)
+    early = before.timestamp()
+    headers = paypal.headers(BODY, transmission_time=sigkit.iso(early))
+    verdict = Verifier("paypal", paypal.settings())(headers, BODY, now=early)
+    assert verdict.reason == Reason.UNTRUSTED_CERTIFICATE
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("2026-09-21", Reason.MALFORMED_HEADER),  # no time zone: ambiguous
+        ("2026-09-21T10:00:00", Reason.MALFORMED_HEADER),
+        ("yesterday", Reason.MALFORMED_HEADER),
+        ("2000-01-01T00:00:00Z", Reason.STALE_TIMESTAMP),
+    ],
+)
+def test_transmission_time_must_be_an_aware_recent_instant(
+    paypal: PayPalWorld, written: str, reason: Reason
+) -> None:
+    headers = paypal.headers(BODY, transmission_time=written)
+    assert Verifier("paypal", paypal.settings())(headers, BODY, now=paypal.now).reason == reason
+
+
+def test_signed_message_uses_unsigned_crc32() -> None:
+    """A body whose CRC-32 has the top bit set must appear as a positive decimal."""
+    body = b"{}" + bytes(range(7))
+    message = signed_message("tid", "2026-09-21T00:00:00Z", "WH", body)
+    crc = int(message.rsplit(b"|", 1)[1])
+    assert crc > 2**31
+    assert message == b"tid|2026-09-21T00:00:00Z|WH|%d" % crc
+
+
+def test_default_fetcher_refuses_plain_http() -> None:
+    with pytest.raises(ValueError, match="https"):
+        fetch_certificate("http://api.paypal.com/v1/notifications/certs/CERT-1")
+
+
+def test_settings_from_config_verify_with_the_given_trust_store(paypal: PayPalWorld) -> None:
+    check = verifier(
+        "paypal",
+        {
+            "webhook_id": sigkit.PAYPAL_WEBHOOK_ID,
+            "trust_store_pems": paypal.pki.trust_pems,
+            "cert_pems_by_url": {paypal.url("valid"): paypal.pki.served},
+        },
+    )
+    assert check(paypal.headers(BODY), BODY, now=paypal.now).valid
