@@ -1,0 +1,68 @@
+"""boto3 clients built once per execution environment, with bounded retries and timeouts.
+
+Standard retry mode with 3 attempts and short timeouts keeps the worst case (3 x (2 s + 5 s)
+plus backoff) well inside the 60 s function timeout, so a slow dependency produces an error
+the handler can answer (5xx, batch item failure) instead of a timed-out invocation.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from botocore.config import Config
+
+CONNECT_TIMEOUT_SECONDS = 2
+READ_TIMEOUT_SECONDS = 5
+MAX_ATTEMPTS = 3
+
+
+@cache
+def client_config() -> Config:
+    """The botocore configuration every client of this package uses."""
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+    )
+
+
+@cache
+def client(service: str) -> Any:
+    """The shared client for ``service`` (created on first use, so cold starts pay only for
+    the clients a function actually calls)."""
+    import boto3
+
+    return boto3.session.Session().client(service, config=client_config())
+
+
+def reset() -> None:
+    """Forget cached clients (tests switch credentials between roles)."""
+    client.cache_clear()
+
+
+def error_code(error: Exception) -> str:
+    """The AWS error code of a botocore error (or its class name), safe to log."""
+    response = getattr(error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code") or type(error).__name__)
+
+
+def send_message(queue_url: str, body: str, *, reason: str | None = None) -> str | None:
+    """Send one SQS message, with a ``reason`` attribute for dead letters.
+
+    Returns None when SQS accepted it, else the error code: the caller decides what a refusal
+    means (5xx to the provider, or the message back to its queue).
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    attributes = {"reason": {"DataType": "String", "StringValue": reason}} if reason else {}
+    try:
+        client("sqs").send_message(
+            QueueUrl=queue_url, MessageBody=body, MessageAttributes=attributes
+        )
+    except (BotoCoreError, ClientError) as error:
+        return error_code(error)
+    return None

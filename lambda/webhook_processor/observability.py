@@ -1,0 +1,36 @@
+"""Powertools Logger and Tracer, set up so no card data reaches logs or traces.
+
+Every log record is scrubbed (:func:`webhook_processor.scrub.scrub`) just before it is
+serialised, whatever a caller passed in ``extra`` or an exception message contained. The
+tracer never captures handler responses or method return values as trace metadata; the
+handlers add only scrubbed annotations.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+
+from webhook_processor.scrub import scrub
+
+
+def _serialize(log: dict[str, Any]) -> str:
+    return json.dumps(scrub(log), default=str, separators=(",", ":"))
+
+
+def make_logger() -> Logger:
+    """A JSON logger (service name from POWERTOOLS_SERVICE_NAME) that scrubs every record."""
+    return Logger(json_serializer=_serialize)
+
+
+def make_tracer() -> Tracer:
+    """The X-Ray tracer; it patches botocore so every AWS call gets its own subsegment."""
+    return Tracer()
+
+
+def annotate(tracer: Tracer, **values: str | int) -> None:
+    """Add searchable, scrubbed annotations to the current trace segment."""
+    for key, value in values.items():
+        tracer.put_annotation(key, scrub(value))

@@ -1,0 +1,152 @@
+"""Receiver -> ingest queue -> processor -> table + topic, in moto, per provider and status."""
+
+from __future__ import annotations
+
+import json
+
+import provider_events as events
+import pytest
+from provider_events import CASES
+
+from webhook_processor.scrub import REDACTED
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.provider}-{c.event_type}")
+def test_a_signed_delivery_becomes_one_record_and_one_notification(platform, case):
+    response = platform.deliver(case.provider, case.event_type)
+    assert response["statusCode"] == 200, response
+
+    [batch] = platform.drain()
+    assert batch == {"batchItemFailures": []}
+
+    [item] = platform.items()
+    assert item["transaction_id"] == {"S": case.transaction_id}
+    assert item["status"] == {"S": case.status}
+    assert item["amount"] == {"N": str(case.amount)}
+    assert item["currency"] == {"S": case.currency}
+    assert item["event_id"] == {"S": case.event_id}
+    [ledger] = platform.notifications("ledger")
+    assert ledger == {name: next(iter(value.values())) for name, value in item.items()} | {
+        "amount": case.amount
+    }
+    disputes = platform.notifications("disputes")
+    assert len(disputes) == (1 if case.status == "disputed" else 0)
+    assert platform.receive(platform.dlq_url) == []
+
+
+def test_the_envelope_carries_what_the_processor_needs_and_no_signature(platform):
+    body = events.body_of(events.paypal_payload("PAYMENT.CAPTURE.COMPLETED"))
+    headers = platform.pki.headers(body)
+    assert platform.post("/paypal", body, headers)["statusCode"] == 200
+    [message] = platform.receive(platform.ingest_url)
+    envelope = json.loads(message["Body"])
+    assert envelope["provider"] == "paypal"
+    assert envelope["payload"] == json.loads(body)
+    assert envelope["headers"] == {
+        "content-type": "application/json",
+        "paypal-transmission-id": headers["PAYPAL-TRANSMISSION-ID"],
+        "paypal-transmission-time": headers["PAYPAL-TRANSMISSION-TIME"],
+    }
+    assert headers["PAYPAL-TRANSMISSION-SIG"] not in message["Body"]
+    assert events.PAYPAL_WEBHOOK_ID not in message["Body"]
+
+
+def test_base64_bodies_are_decoded_before_verification(platform):
+    body = events.body_of(events.stripe_payload("payment_intent.succeeded"))
+    response = platform.post("/stripe", body, events.stripe_headers(body), base64_encoded=True)
+    assert response["statusCode"] == 200
+    platform.drain()
+    assert len(platform.items()) == 1
+
+
+def test_ignored_event_types_are_acknowledged_and_not_stored(platform):
+    assert platform.deliver("stripe", "customer.created")["statusCode"] == 200
+    assert platform.deliver("square", "customer.created")["statusCode"] == 200
+    [batch] = platform.drain()
+    assert batch == {"batchItemFailures": []}
+    assert platform.items() == []
+    assert platform.notifications("ledger") == []
+    assert platform.receive(platform.ingest_url) == []
+
+
+def test_duplicates_are_stored_once_and_published_again(platform):
+    for _ in range(2):  # the provider retried: both deliveries land in one batch
+        assert platform.deliver("square", "payment.updated")["statusCode"] == 200
+    platform.drain()
+    assert len(platform.items()) == 1
+    assert len(platform.notifications("ledger")) == 1
+
+    assert platform.deliver("square", "payment.updated")["statusCode"] == 200  # a later retry
+    [batch] = platform.drain()
+    assert batch == {"batchItemFailures": []}
+    assert len(platform.items()) == 1
+    assert len(platform.notifications("ledger")) == 1  # at least once downstream
+
+
+def test_a_failed_publish_is_repaired_by_the_retry_without_a_second_row(platform, monkeypatch):
+    assert platform.deliver("stripe", "charge.refunded")["statusCode"] == 200
+    monkeypatch.setenv("TOPIC_ARN", platform.topic_arn + "-deleted")
+    [failed] = platform.drain(rounds=1)
+    assert len(failed["batchItemFailures"]) == 1
+    assert len(platform.items()) == 1  # stored before the publish failed
+    assert platform.notifications("ledger") == []
+
+    monkeypatch.setenv("TOPIC_ARN", platform.topic_arn)
+    [retried] = platform.drain()
+    assert retried == {"batchItemFailures": []}
+    assert len(platform.items()) == 1
+    [notification] = platform.notifications("ledger")
+    assert notification["status"] == "refunded"
+    assert platform.receive(platform.ingest_url) == []
+
+
+def test_a_batch_mixing_new_duplicate_and_ignored_events(platform):
+    platform.deliver("stripe", "payment_intent.succeeded")
+    platform.drain()
+    platform.notifications("ledger")
+    for provider, event_type in [
+        ("stripe", "payment_intent.succeeded"),  # duplicate of a stored record
+        ("stripe", "charge.dispute.created"),  # new
+        ("paypal", "PAYMENT.CAPTURE.DENIED"),  # ignored
+        ("square", "refund.created"),  # new
+    ]:
+        assert platform.deliver(provider, event_type)["statusCode"] == 200
+    [batch] = platform.drain()
+    assert batch == {"batchItemFailures": []}
+    assert len(platform.items()) == 3
+    published = sorted(n["event_type"] for n in platform.notifications("ledger"))
+    assert published == ["charge.dispute.created", "payment_intent.succeeded", "refund.created"]
+
+
+def test_a_poison_message_goes_straight_to_the_dlq_with_its_reason(platform):
+    sqs = platform.client("sqs")
+    sqs.send_message(QueueUrl=platform.ingest_url, MessageBody='{"version": 1, "provider": "x"}')
+    platform.deliver("square", "dispute.created")
+    [batch] = platform.drain()
+    assert batch == {"batchItemFailures": []}  # acknowledged, not retried
+    [dead] = platform.take(platform.dlq_url)
+    assert dead["Body"] == '{"version": 1, "provider": "x"}'
+    assert dead["MessageAttributes"]["reason"]["StringValue"].startswith("envelope lacks one of")
+    assert len(platform.items()) == 1  # the good message in the same batch was stored
+
+
+def test_a_verified_body_that_is_not_json_goes_to_the_dlq_and_is_scrubbed(platform):
+    body = b"card=4242424242424242&amount=2000"
+    response = platform.post("/stripe", body, events.stripe_headers(body))
+    assert response["statusCode"] == 200  # accepted: retrying cannot make it JSON
+    assert platform.receive(platform.ingest_url) == []
+    [dead] = platform.take(platform.dlq_url)
+    assert dead["Body"] == f"card={REDACTED}&amount=2000"
+    assert "not usable JSON" in dead["MessageAttributes"]["reason"]["StringValue"]
+
+
+def test_a_message_that_keeps_failing_reaches_the_dlq_after_max_receive_count(platform):
+    from conftest import MAX_RECEIVE_COUNT
+
+    platform.deliver("paypal", "CUSTOMER.DISPUTE.CREATED")
+    platform.client("dynamodb").delete_table(TableName=platform.table_name)
+    responses = platform.drain(rounds=MAX_RECEIVE_COUNT + 1)
+    assert [len(r["batchItemFailures"]) for r in responses] == [1] * MAX_RECEIVE_COUNT
+    assert platform.receive(platform.ingest_url) == []
+    [dead] = platform.take(platform.dlq_url)
+    assert json.loads(dead["Body"])["payload"]["event_type"] == "CUSTOMER.DISPUTE.CREATED"
