@@ -44,7 +44,7 @@ def reset() -> None:
     client.cache_clear()
 
 
-def error_code(error: Exception) -> str:
+def error_code(error: BaseException) -> str:
     """The AWS error code of a botocore error (or its class name), safe to log."""
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code") or type(error).__name__)
