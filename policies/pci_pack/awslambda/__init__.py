@@ -1,0 +1,1 @@
+"""Lambda function rules (receiver and processor)."""

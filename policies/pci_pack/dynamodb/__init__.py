@@ -1,0 +1,1 @@
+"""DynamoDB table rules (the transaction store)."""

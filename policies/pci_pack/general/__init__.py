@@ -1,0 +1,1 @@
+"""Rules for every resource: tags, names, destroyability, region."""

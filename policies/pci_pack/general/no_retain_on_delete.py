@@ -1,0 +1,40 @@
+"""No resource sets retainOnDelete (a destroyed stack would leave orphans behind).
+
+The Pulumi engine does not pass ``retainOnDelete`` to policies, so under ``pulumi preview`` this
+rule reports itself not applicable; the offline evaluator passes it (``opts.retain_on_delete``)
+and the compliance report checks the stack export.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+
+from pci_pack.meta import resource_policy
+from pci_pack.props import label, message
+
+
+def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    retain = getattr(args.opts, "retain_on_delete", None)
+    if retain is None:
+        args.not_applicable("the engine does not expose retainOnDelete to policies")
+    if retain:
+        report(
+            message(
+                label(args.resource_type, args.name),
+                "sets retain_on_delete",
+                "remove retain_on_delete=True from its ResourceOptions",
+            ),
+            None,
+        )
+
+
+POLICY = resource_policy(
+    name="resource-no-retain-on-delete",
+    description="Resources must not set retainOnDelete (stacks must stay destroyable).",
+    validate=_validate,
+    reference="2.2.1",
+    severity=Severity.LOW,
+    remediation="Remove retain_on_delete=True.",
+    url="https://www.pulumi.com/docs/iac/concepts/options/retainondelete/",
+    tags=["destroyability"],
+)

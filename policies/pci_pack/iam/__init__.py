@@ -1,0 +1,1 @@
+"""IAM least-privilege rules (PCI DSS 7.2)."""

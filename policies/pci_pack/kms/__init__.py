@@ -1,0 +1,1 @@
+"""KMS key rules (PCI DSS 3.6/3.7: key management)."""

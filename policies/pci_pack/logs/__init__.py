@@ -1,0 +1,1 @@
+"""CloudWatch Logs rules (PCI DSS 10: audit logs)."""

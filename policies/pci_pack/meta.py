@@ -1,0 +1,104 @@
+"""Build policies with the metadata every rule in this pack carries.
+
+Keeping the constructor in one place means every policy has the same fields (severity, PCI DSS
+framework reference, remediation steps, url, tags), which the registry meta-test checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyComplianceFramework,
+    PolicyConfigSchema,
+    ResourceValidation,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidation,
+    StackValidationPolicy,
+)
+
+PCI_DSS = "PCI DSS"
+PCI_DSS_VERSION = "4.0.1"
+PCI_SPEC = "https://docs-prv.pcisecuritystandards.org/PCI%20DSS/Standard/PCI-DSS-v4_0_1.pdf"
+
+
+def pci(reference: str) -> PolicyComplianceFramework:
+    """The PCI DSS v4.0.1 requirement a rule is evidence for (e.g. "3.5.1")."""
+    return PolicyComplianceFramework(
+        name=PCI_DSS, version=PCI_DSS_VERSION, reference=reference, specification=PCI_SPEC
+    )
+
+
+def _schema(config: Mapping[str, Mapping[str, Any]] | None) -> PolicyConfigSchema | None:
+    if not config:
+        return None
+    return PolicyConfigSchema(properties={k: dict(v) for k, v in config.items()})
+
+
+def resource_policy(
+    *,
+    name: str,
+    description: str,
+    validate: ResourceValidation,
+    reference: str,
+    severity: Severity,
+    remediation: str,
+    url: str,
+    tags: list[str],
+    enforcement: EnforcementLevel = EnforcementLevel.MANDATORY,
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+) -> ResourceValidationPolicy:
+    """A resource policy with the pack's metadata; ``config`` is a JSON-schema property map."""
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=enforcement,
+        config_schema=_schema(config),
+        severity=severity,
+        framework=pci(reference),
+        tags=tags,
+        remediation_steps=remediation,
+        url=url,
+    )
+
+
+def stack_policy(
+    *,
+    name: str,
+    description: str,
+    validate: StackValidation,
+    reference: str,
+    severity: Severity,
+    remediation: str,
+    url: str,
+    tags: list[str],
+    enforcement: EnforcementLevel = EnforcementLevel.MANDATORY,
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+) -> StackValidationPolicy:
+    """A stack policy with the pack's metadata (cross-resource rules)."""
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=enforcement,
+        config_schema=_schema(config),
+        severity=severity,
+        framework=pci(reference),
+        tags=tags,
+        remediation_steps=remediation,
+        url=url,
+    )
+
+
+def setting(args: Any, key: str, schema: Mapping[str, Mapping[str, Any]]) -> Any:
+    """A config value: what the engine passed, else the schema's default (one source of truth).
+
+    The CLI fills schema defaults itself; the fallback keeps a policy correct when it is called
+    directly (tests) or by an engine that passes no config.
+    """
+    value = args.get_config().get(key)
+    return schema[key].get("default") if value is None else value

@@ -1,0 +1,1 @@
+"""SNS topic rules (payment events)."""

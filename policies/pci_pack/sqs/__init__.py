@@ -1,0 +1,1 @@
+"""SQS queue rules (ingest queue and DLQ)."""
