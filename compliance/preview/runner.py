@@ -22,10 +22,17 @@ import pulumi
 from pulumi.runtime import config as pulumi_config
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockEngine, MockSettings
+from pulumi.runtime.rpc_manager import RPCManager
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-from compliance.preview.config import Project, ProjectError, load_config, load_project
+from compliance.preview.config import (
+    Project,
+    ProjectError,
+    StackConfig,
+    load_config,
+    load_project,
+)
 from compliance.preview.mocks import DEFAULT_REGION, RealisticMocks
 from compliance.preview.model import Diagnostic, Preview
 from compliance.preview.monitor import CaptureMonitor
@@ -96,6 +103,61 @@ def _isolated(project: Project) -> Iterator[None]:
                 del sys.modules[name]
 
 
+# The runtime settings a run replaces (each is a context variable behind `SETTINGS`).
+_SETTINGS_FIELDS = (
+    "rpc_manager",
+    "outputs",
+    "monitor",
+    "monitor_features",
+    "engine",
+    "project",
+    "stack",
+    "dry_run",
+    "organization",
+    "root_directory",
+    "callbacks",
+)
+
+
+@contextlib.contextmanager
+def _mock_runtime(
+    monitor: CaptureMonitor,
+    logger: logging.Logger,
+    project: Project,
+    stack: str,
+    stack_config: StackConfig,
+) -> Iterator[None]:
+    """Point the Pulumi runtime at `monitor` in preview mode with this config; restore the
+    previous runtime state after (a caller's own `set_mocks` keeps working)."""
+    settings = pulumi_settings.SETTINGS
+    previous = {name: getattr(settings, name) for name in _SETTINGS_FIELDS}
+    # Constructing MockSettings sets the runtime's context variables themselves.
+    MockSettings(
+        rpc_manager=RPCManager(),
+        outputs=set(),
+        monitor=monitor,
+        monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+        engine=MockEngine(logger),
+        project=project.name,
+        stack=stack,
+        dry_run=True,
+        organization="organization",
+        root_directory=str(project.directory),
+        callbacks=None,
+    )
+    root_token = pulumi_settings.ROOT.set(None)
+    config_token = pulumi_config.CONFIG.set(dict(stack_config.values))
+    secrets_token = pulumi_config._SECRET_KEYS.set(set(stack_config.secret_keys))
+    try:
+        yield
+    finally:
+        pulumi_settings.ROOT.reset(root_token)
+        pulumi_config.CONFIG.reset(config_token)
+        pulumi_config._SECRET_KEYS.reset(secrets_token)
+        for name, value in previous.items():
+            setattr(settings, name, value)
+
+
 def _display_path(directory: Path) -> str:
     cwd = Path.cwd().resolve()
     return str(directory.relative_to(cwd)) if directory.is_relative_to(cwd) else str(directory)
@@ -128,38 +190,18 @@ def run_preview(
     logger = logging.getLogger(f"{__name__}.program")
     logger.propagate = False
     logger.setLevel(logging.INFO)
-    logger.addHandler(collector)
-    pulumi_settings.configure(
-        MockSettings(
-            monitor=monitor,
-            monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
-            engine=MockEngine(logger),
-            project=project.name,
-            stack=stack,
-            dry_run=True,
-            organization="organization",
-            root_directory=str(directory),
-            callbacks=None,
-            outputs=set(),
-        )
-    )
-    root_token = pulumi_settings.ROOT.set(None)
-    config_token = pulumi_config.CONFIG.set(dict(stack_config.values))
-    secrets_token = pulumi_config._SECRET_KEYS.set(set(stack_config.secret_keys))
 
     def program() -> None:
         runpy.run_path(str(project.main), run_name="__main__")
 
+    failure: Exception | None = None
+    logger.addHandler(collector)
     try:
-        with _isolated(project):
+        with _isolated(project), _mock_runtime(monitor, logger, project, stack, stack_config):
             _sync_await(run_in_stack(program))
-        failure = None
     except Exception as exc:  # any failure of the program is reported as its own
         failure = exc
     finally:
-        pulumi_settings.ROOT.reset(root_token)
-        pulumi_config.CONFIG.reset(config_token)
-        pulumi_config._SECRET_KEYS.reset(secrets_token)
         logger.removeHandler(collector)
 
     # The engine also fails a deployment whose program logged errors, even if it returned.

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pulumi
 import pytest
+from pulumi.runtime.settings import SETTINGS, get_root_resource
 
 from compliance.preview import PreviewError, ProgramError, run_preview
 
@@ -275,3 +277,19 @@ def test_cli_exits_2_with_the_programs_error(tmp_path):
     assert "ValueError: suffix 'Bad_Suffix'" in result.stderr
     assert "compliance/preview" not in result.stderr
     assert result.stdout == ""
+
+
+def test_a_callers_own_mocks_survive_a_preview():
+    class Echo(pulumi.runtime.Mocks):
+        def new_resource(self, args):
+            return f"{args.name}-id", args.inputs
+
+        def call(self, args):
+            return {}, []
+
+    pulumi.runtime.set_mocks(Echo(), project="caller", stack="test", preview=False)
+    root, monitor = get_root_resource(), SETTINGS.monitor
+    run_preview(MINIMAL)
+    assert get_root_resource() is root
+    assert SETTINGS.monitor is monitor
+    assert (SETTINGS.project, SETTINGS.stack, SETTINGS.dry_run) == ("caller", "test", False)
