@@ -36,6 +36,8 @@ KEY_ARN = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/872efef2-fe27-4d31-9b8c-98fac989
 QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:webhook-events-dev"
 DLQ_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:webhook-dlq-dev"
 TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:payment-events-dev"
+QUEUE_URL = f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/webhook-events-dev"
+DLQ_URL = f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/webhook-dlq-dev"
 TAGS = {"Environment": "development", "CostCenter": "payments-platform", "Owner": "team@x.io"}
 
 
@@ -119,12 +121,13 @@ BASELINES: dict[str, tuple[str, str, dict[str, Any]]] = {
             "visibilityTimeoutSeconds": 360.0,
             "tags": TAGS,
             "arn": QUEUE_ARN,
+            "url": QUEUE_URL,
         },
     ),
     "queue_policy": (
         "aws:sqs/queuePolicy:QueuePolicy",
         "webhook-events-policy-dev",
-        {"queueUrl": "https://sqs/webhook-events-dev", "policy": _tls_deny("sqs", QUEUE_ARN)},
+        {"queueUrl": QUEUE_URL, "policy": _tls_deny("sqs", QUEUE_ARN)},
     ),
     "dlq": (
         "aws:sqs/queue:Queue",
@@ -135,12 +138,13 @@ BASELINES: dict[str, tuple[str, str, dict[str, Any]]] = {
             "messageRetentionSeconds": 1209600.0,
             "tags": TAGS,
             "arn": DLQ_ARN,
+            "url": DLQ_URL,
         },
     ),
     "dlq_policy": (
         "aws:sqs/queuePolicy:QueuePolicy",
         "webhook-dlq-policy-dev",
-        {"queueUrl": "https://sqs/webhook-dlq-dev", "policy": _tls_deny("sqs", DLQ_ARN)},
+        {"queueUrl": DLQ_URL, "policy": _tls_deny("sqs", DLQ_ARN)},
     ),
     "parameter": (
         "aws:ssm/parameter:Parameter",

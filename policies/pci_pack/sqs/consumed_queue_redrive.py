@@ -83,7 +83,7 @@ POLICY = stack_policy(
         "maxReceiveCount."
     ),
     validate=_validate,
-    reference="2.2.1",
+    reference="10.7.2",
     severity=Severity.HIGH,
     remediation="Give the queue a redrive_policy to a CMK-encrypted DLQ with the configured count.",
     url="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html",
