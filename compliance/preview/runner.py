@@ -57,9 +57,17 @@ class _Collector(logging.Handler):
         self.diagnostics.append(Diagnostic(record.levelname.lower(), record.getMessage()))
 
 
+_THIS_PACKAGE = Path(__file__).resolve().parent
+
+
 def _is_program_file(filename: str, program_dir: Path) -> bool:
+    """Part of the program: under its directory, neither installed nor this engine itself."""
     path = Path(filename).resolve()
-    return path.is_relative_to(program_dir) and "site-packages" not in path.parts
+    return (
+        path.is_relative_to(program_dir)
+        and "site-packages" not in path.parts
+        and not path.is_relative_to(_THIS_PACKAGE)
+    )
 
 
 def program_message(exc: BaseException, program_dir: Path) -> str:

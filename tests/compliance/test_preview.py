@@ -12,6 +12,7 @@ import pytest
 from pulumi.runtime.settings import SETTINGS, get_root_resource
 
 from compliance.preview import PreviewError, ProgramError, run_preview
+from compliance.preview.runner import program_message
 
 PROGRAMS = Path(__file__).parent / "programs"
 FULL = PROGRAMS / "full"
@@ -293,3 +294,11 @@ def test_a_callers_own_mocks_survive_a_preview():
     assert get_root_resource() is root
     assert SETTINGS.monitor is monitor
     assert (SETTINGS.project, SETTINGS.stack, SETTINGS.dry_run) == ("caller", "test", False)
+
+
+def test_the_engines_own_frames_never_show_even_when_it_lives_in_the_program_dir():
+    with pytest.raises(ProgramError) as caught:
+        run_preview(FULL, "dev", {"suffix": "Bad_Suffix"})
+    message = program_message(caught.value.__cause__, REPO)
+    assert "programs/full/__main__.py" in message
+    assert "compliance/preview" not in message

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.preview import run_preview
+from compliance.preview import ProgramError, run_preview
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,3 +61,10 @@ def test_nothing_is_protected_or_retained_and_parameter_values_are_secrets(previ
     parameters = preview.of_type("aws:ssm/parameter:Parameter")
     assert all(p.secret_inputs == ("value",) for p in parameters)
     assert all(p.inputs["value"].startswith("UNSET:") for p in parameters)
+
+
+def test_invalid_config_stops_the_stack_with_its_own_message():
+    with pytest.raises(ProgramError) as caught:
+        run_preview(REPO, "dev", {"kmsDeletionWindowDays": "3"})
+    assert "kmsDeletionWindowDays" in str(caught.value)
+    assert "Traceback" not in str(caught.value)
