@@ -10,7 +10,11 @@ from collections.abc import Callable
 
 # Each module exposes `register(subparsers)`, which adds its parser and sets `func=handler`,
 # where `handler(args: argparse.Namespace) -> int` returns the exit status.
-SUBCOMMANDS: tuple[str, ...] = ("compliance.preview.cli",)
+SUBCOMMANDS: tuple[str, ...] = (
+    "compliance.preview.cli",
+    "compliance.report_cli",
+    "compliance.manifest",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,261 @@
+"""The report run: preview, pack, checkov, evidence tests -> build/compliance/.
+
+Three inputs, one model: the offline preview of the program (default), the real engine's
+`pulumi preview --json` (--from-preview) or the deployed state's `pulumi stack export`
+(--from-stack-export). Whatever cannot be produced is named in the report's `incomplete` list and
+fails the command; the report never pretends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+from compliance.catalog import (
+    FRAMEWORK,
+    Catalog,
+    CatalogError,
+    PolicyInfo,
+    discover_policies,
+    load_catalog,
+    policies_by_requirement,
+)
+from compliance.checkov_scan import CheckovError, ScanResult, run_checkov
+from compliance.manifest import write_manifest
+from compliance.oscal import write_oscal
+from compliance.policy_engine import DEFAULT_PACK_DIR, PolicyEngineError, evaluate
+from compliance.report_inputs import InputFormatError, from_preview_json, from_stack_export
+from compliance.report_junit import collection_errors, read_junit
+from compliance.report_model import (
+    Evidence,
+    InputMode,
+    RunMetadata,
+    TestRecord,
+    build_evidence,
+    evidence_test_records,
+    policy_results,
+)
+from compliance.report_render import architecture_diagram, render
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+_TOOLS = ("pulumi", "pulumi-aws", "pulumi-policy", "compliance-trestle", "pytest", "jinja2")
+
+
+class InputError(Exception):
+    """The input (program, file) could not be read as a stack."""
+
+
+def _git(*args: str) -> str:
+    try:
+        proc = subprocess.run(  # noqa: S603 - fixed argv
+            ["git", *args],  # noqa: S607 - git from PATH, as make does
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return ""
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def _tools(scan: ScanResult | None) -> dict[str, str]:
+    tools = {"python": sys.version.split()[0]}
+    for name in _TOOLS:
+        try:
+            tools[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            tools[name] = "not installed"
+    tools["checkov"] = scan.version if scan else "not run"
+    return tools
+
+
+def load_capture(args: argparse.Namespace) -> tuple[dict[str, Any], InputMode, str | None]:
+    """The captured resources for the chosen input mode (raises InputError)."""
+    if args.from_preview or args.from_stack_export:
+        path: Path = args.from_preview or args.from_stack_export
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            msg = f"cannot read {path} as JSON: {exc}"
+            raise InputError(msg) from exc
+        try:
+            if args.from_preview:
+                return from_preview_json(doc, str(path)), "pulumi-preview-json", str(path)
+            return from_stack_export(doc, str(path)), "pulumi-stack-export", str(path)
+        except InputFormatError as exc:
+            raise InputError(str(exc)) from exc
+    from compliance.preview import PreviewError, run_preview
+    from compliance.preview.cli import _find_repository_root
+
+    program = args.program or _find_repository_root(Path.cwd())
+    try:
+        preview = run_preview(program, args.stack, dict(args.config), unknowns=False)
+    except PreviewError as exc:
+        raise InputError(str(exc)) from exc
+    return preview.to_dict(), "offline-preview", None
+
+
+def evaluate_policies(
+    capture: Mapping[str, Any], args: argparse.Namespace
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Violations of the pack on the capture (engine order), or why they are missing."""
+    try:
+        found = evaluate(
+            capture["resources"],
+            args.policy_pack or DEFAULT_PACK_DIR,
+            args.policy_pack_config,
+            stack=str(capture.get("stack") or args.stack),
+        )
+    except PolicyEngineError as exc:
+        return [], [f"policy pack could not be evaluated: {exc}"]
+    return [dict(v) for v in found], []
+
+
+def run_evidence_tests(junit: Path, paths: Sequence[str] = ()) -> list[str]:
+    """`pytest -m evidence [paths]` with the marker-to-JUnit plugin; returns why it failed."""
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(  # noqa: S603 - fixed argv, this interpreter
+        [
+            sys.executable,
+            *("-m", "pytest", "-m", "evidence", "-q", "-p", "no:cacheprovider"),
+            *("-p", "compliance.report_pytest", "--continue-on-collection-errors"),
+            f"--junitxml={junit}",
+            *paths,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode == 5 or not junit.exists():
+        return [f"evidence tests: pytest collected none (exit {proc.returncode})"]
+    if proc.returncode not in (0, 1):
+        tail = (proc.stdout + proc.stderr)[-1500:]
+        return [f"evidence tests: pytest could not run (exit {proc.returncode}): {tail}"]
+    return []
+
+
+def junit_evidence(junit: Path) -> tuple[list[TestRecord], list[str]]:
+    """Evidence tests mapped to requirements; a module that failed to import is a problem
+    (its evidence is missing) but does not hide the other modules' evidence."""
+    problems = [f"evidence tests: pytest cannot import {e}" for e in collection_errors(junit)]
+    return evidence_test_records(read_junit(junit)), problems
+
+
+def _write(catalog: Catalog, evidence: Evidence, capture: Mapping[str, Any], out: Path) -> None:
+    (out / "evidence.json").write_text(evidence.model_dump_json(indent=2) + "\n")
+    diagram = architecture_diagram(capture["resources"])
+    (out / "report.md").write_text(render(evidence, diagram, "report.md.j2"))
+    (out / "report.html").write_text(render(evidence, diagram, "report.html.j2"))
+    write_oscal(catalog, evidence, out / "oscal")
+    write_manifest(out, evidence.metadata.model_dump())
+
+
+def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
+    """Produce build/compliance/ and return the evidence and the exit status."""
+    out: Path = args.output
+    if out.exists():
+        shutil.rmtree(out)  # stale files would otherwise enter the manifest
+    out.mkdir(parents=True)
+    catalog = load_catalog()
+    capture, mode, source = load_capture(args)
+    (out / "capture.json").write_text(json.dumps(capture, indent=1, sort_keys=True) + "\n")
+
+    incomplete: list[str] = []
+    policies: list[PolicyInfo] = []
+    try:
+        policies = discover_policies(args.policy_pack)
+        policies_by_requirement(catalog, policies)
+    except (PolicyEngineError, CatalogError) as exc:
+        incomplete.append(f"policy pack: {exc}")
+    violations, not_evaluated = evaluate_policies(capture, args)
+    incomplete += not_evaluated
+
+    scan: ScanResult | None = None
+    try:
+        scan = run_checkov(capture["resources"], out / "checkov")
+    except CheckovError as exc:
+        incomplete.append(f"checkov: {exc}")
+    junit = out / "tests" / "junit.xml"
+    tests: list[TestRecord] = []
+    if args.junit is None:
+        incomplete += run_evidence_tests(junit)
+    else:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(args.junit, junit)
+    if junit.exists():
+        tests, problems = junit_evidence(junit)
+        incomplete += problems
+
+    evidence = build_evidence(
+        catalog=catalog,
+        metadata=RunMetadata(
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            git_commit=_git("rev-parse", "HEAD") or "unknown",
+            git_dirty=bool(_git("status", "--porcelain")),
+            stack=str(capture.get("stack") or args.stack),
+            input_mode=mode,
+            input_file=source,
+            config=dict(args.config),
+            tools=_tools(scan),
+        ),
+        resources=capture["resources"],
+        policy_results=policy_results(policies, violations, evaluated=not not_evaluated),
+        scan=scan,
+        tests=tests,
+        incomplete=incomplete,
+    )
+    _write(catalog, evidence, capture, out)
+    return evidence, exit_status(evidence, scan)
+
+
+def exit_status(evidence: Evidence, scan: ScanResult | None) -> int:
+    """1 when a gate fails (mandatory violation, checkov, a failed evidence test); 3 when
+    evidence is missing; else 0. Partial requirements and gaps alone do not fail the run."""
+    s = evidence.summary
+    if s.mandatory_violations or (scan is not None and not scan.ok) or s.tests_failed:
+        return EXIT_FAILED
+    return EXIT_INCOMPLETE if evidence.incomplete else EXIT_OK
+
+
+def _print(evidence: Evidence, status: int, out: Path, seconds: float) -> None:
+    s = evidence.summary
+    print(
+        f"{FRAMEWORK} {evidence.framework_version}: {s.met} met, {s.partial} partial, "
+        f"{s.gap} gap, {s.not_applicable} not applicable; mandatory violations "
+        f"{s.mandatory_violations}; checkov {'clean' if s.checkov_ok else 'NOT CLEAN'}; "
+        f"evidence tests failed {s.tests_failed}/{len(evidence.tests)} ({seconds:.1f} s)"
+    )
+    for r in evidence.requirements:
+        if r.status in ("gap", "partial"):
+            print(f"  {r.status.upper():8} {r.id} {r.title}: {'; '.join(r.findings)[:300]}")
+    for p in evidence.policy_results:
+        for v in p.violations:
+            print(f"  {v['level'].upper():8} {p.policy} on {v['urn']}: {v['message']}")
+    for problem in evidence.checkov.get("problems") or []:
+        print(f"  CHECKOV  {problem}")
+    if evidence.incomplete:
+        print("INCOMPLETE: this report lacks evidence:")
+        for problem in evidence.incomplete:
+            print(f"  - {problem}")
+    verdict = {0: "OK", 1: "FAILED", 3: "INCOMPLETE"}[status]
+    print(f"Report ({verdict}): {out / 'report.md'} (also report.html, evidence.json, oscal/)")
+
+
+def handle(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        evidence, status = generate(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    _print(evidence, status, args.output, time.perf_counter() - started)
+    return status
