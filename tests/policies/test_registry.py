@@ -158,6 +158,15 @@ def test_pack_requirements_pin_what_the_project_runs() -> None:
 
 
 def test_pack_imports_nothing_from_the_stack() -> None:
-    for path in (PACK_DIR).rglob("*.py"):
+    for path in [PACK_DIR / "__main__.py", *(PACK_DIR / "pci_pack").rglob("*.py")]:
         source = path.read_text()
         assert not re.search(r"^\s*(from|import)\s+(stack|compliance)\b", source, re.M), path
+
+
+def test_readme_table_lists_every_policy_with_its_level_and_reference() -> None:
+    readme = (PACK_DIR.parent / "README.md").read_text()
+    section = readme.split("## The PCI policy pack", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z0-9-]+)`(?: \(stack\))? \| (\w+) \| ([\d.]+) \|", section, re.M)
+    assert sorted(rows) == sorted(
+        (p.name, p.enforcement_level.value, p.framework.reference) for p in POLICIES
+    )
