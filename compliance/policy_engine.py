@@ -596,3 +596,15 @@ def evaluate(
 def has_mandatory(violations: Sequence[Violation]) -> bool:
     """True when any violation blocks an update (what makes `pulumi preview` exit non-zero)."""
     return any(v["level"] == EnforcementLevel.MANDATORY.value for v in violations)
+
+
+def format_violations(violations: Sequence[Violation], pack: Pack, location: str) -> str:
+    """The findings as `pulumi preview` prints its "Policies:" block for a local pack."""
+    mandatory = has_mandatory(violations)
+    mark = "❌" if mandatory else ("⚠️" if violations else "✅")
+    lines = ["Policies:", f"    {mark} {pack.name}@v{pack.version} (local: {location})"]
+    for v in violations:
+        where = f"  ({v['resourceType']}: {v['urn'].rsplit('::', 1)[-1]})" if v["urn"] else ""
+        lines.append(f"        - [{v['level']}]  {v['policy']}{where}")
+        lines += [f"          {line}" for line in v["message"].splitlines()]
+    return "\n".join(lines)

@@ -18,6 +18,7 @@ from compliance.policy_engine import (
     PolicyEngineError,
     Violation,
     evaluate,
+    format_violations,
     has_mandatory,
     load_config,
     load_pack,
@@ -437,3 +438,24 @@ def test_offline_findings_equal_the_sdk_analyzer(
 
 def test_the_captured_stack_has_no_violations() -> None:
     assert evaluate(CAPTURE["resources"], ROOT / "policies", stack=CAPTURE["stack"]) == []
+
+
+def test_violations_print_like_pulumi_preview(pack_dir: Path) -> None:
+    pack = load_pack(pack_dir)
+    found = evaluate([_resource("b", name="b")], pack_dir, {"owner-tag": "mandatory"}, stack="qa")
+    assert format_violations(found, pack, "tests/pack").splitlines() == [
+        "Policies:",
+        "    ❌ test-pack@v1.2.3 (local: tests/pack)",
+        "        - [mandatory]  owner-tag  (test:index:Thing: b)",
+        "          Resources have an Owner tag.",
+        "          no Owner tag",
+        "        - [mandatory]  named  (test:index:Thing: b)",
+        "          Names carry the prefix.",
+        "          b lacks prefix 'app-' (float)",
+        "        - [advisory]  stack-env",
+        "          Stack env.",
+        "          stack=qa",
+    ]
+    advisory = [v for v in found if v["level"] == "advisory"]
+    assert format_violations(advisory, pack, "p").splitlines()[1].startswith("    ⚠️ ")
+    assert format_violations([], pack, "p").splitlines()[1].startswith("    ✅ ")
