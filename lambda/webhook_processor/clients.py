@@ -58,7 +58,12 @@ def send_message(queue_url: str, body: str, *, reason: str | None = None) -> str
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
-    attributes = {"reason": {"DataType": "String", "StringValue": reason}} if reason else {}
+    from webhook_processor.scrub import scrub_text
+
+    # A reason may quote a field of the payload: it leaves the function, so it is scrubbed.
+    attributes = (
+        {"reason": {"DataType": "String", "StringValue": scrub_text(reason)}} if reason else {}
+    )
     try:
         client("sqs").send_message(
             QueueUrl=queue_url, MessageBody=body, MessageAttributes=attributes

@@ -133,23 +133,21 @@ class Platform:
         return receiver.handler(event, LambdaContext("webhook-receiver-qa"))
 
     def receive(self, url: str, *, attributes: bool = False) -> list[dict[str, Any]]:
-        """Every message now on a queue (left in flight: VisibilityTimeout 0 re-exposes them)."""
+        """Every message now on a queue, left there (visible again; each peek is a receive)."""
+        sqs = self.client("sqs")
         messages: list[dict[str, Any]] = []
-        while True:
-            batch = (
-                self.client("sqs")
-                .receive_message(
-                    QueueUrl=url,
-                    MaxNumberOfMessages=10,
-                    VisibilityTimeout=0,
-                    MessageAttributeNames=["All"] if attributes else [],
-                )
-                .get("Messages", [])
+        while batch := sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=60,
+            MessageAttributeNames=["All"] if attributes else [],
+        ).get("Messages", []):
+            messages.extend(batch)
+        for message in messages:
+            sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
             )
-            new = [m for m in batch if m["MessageId"] not in {x["MessageId"] for x in messages}]
-            if not new:
-                return messages
-            messages.extend(new)
+        return messages
 
     def take(self, url: str) -> list[dict[str, Any]]:
         """Receive and delete every message on a queue."""
