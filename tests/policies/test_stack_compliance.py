@@ -17,7 +17,7 @@ import pulumi_aws as aws
 import pytest
 
 from compliance.policy_engine import Violation, evaluate, has_mandatory
-from compliance.preview import run_preview
+from compliance.preview import Preview, run_preview
 
 ROOT = Path(__file__).resolve().parents[2]
 SUFFIX = "qa"
@@ -55,6 +55,21 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _capture(
+    program: Path, bundle: Path, transformation: Callable[..., Any] | None, unknowns: bool
+) -> Preview:
+    """Run the wrapper program with ``transformation`` registered as a stack transformation."""
+    hook = types.ModuleType(HOOK)
+    hook.transformation = transformation  # type: ignore[attr-defined]
+    sys.modules[HOOK] = hook
+    try:
+        return run_preview(
+            program, SUFFIX, {**CONFIG, "lambdaBundle": str(bundle)}, unknowns=unknowns
+        )
+    finally:
+        del sys.modules[HOOK]
+
+
 @pytest.fixture(scope="module")
 def preview(program: Path, bundle: Path) -> Callable[..., list[dict[str, Any]]]:
     """Capture the stack (optionally mutated) as `compliance preview` JSON resources."""
@@ -62,15 +77,7 @@ def preview(program: Path, bundle: Path) -> Callable[..., list[dict[str, Any]]]:
     def run(
         transformation: Callable[..., Any] | None = None, unknowns: bool = False
     ) -> list[dict[str, Any]]:
-        hook = types.ModuleType(HOOK)
-        hook.transformation = transformation  # type: ignore[attr-defined]
-        sys.modules[HOOK] = hook
-        try:
-            captured = run_preview(
-                program, SUFFIX, {**CONFIG, "lambdaBundle": str(bundle)}, unknowns=unknowns
-            )
-        finally:
-            del sys.modules[HOOK]
+        captured = _capture(program, bundle, transformation, unknowns)
         return json.loads(captured.to_json())["resources"]
 
     return run
@@ -173,3 +180,13 @@ def test_mutation_is_caught_by_the_intended_policy(
     message = next(v["message"] for v in violations if v["policy"] == policy)
     assert f"'{name}'" in message
     assert "Fix: " in message
+
+
+def test_exact_wire_inputs_give_the_same_findings(program: Path, bundle: Path) -> None:
+    """The preview JSON's null-for-unknown form and the exact wire form are evaluated alike."""
+    captured = _capture(program, bundle, None, unknowns=True)
+    as_json = [r.to_dict() for r in captured.resources]
+    as_wire = [{**r.to_dict(), "wireInputs": r.wire_inputs} for r in captured.resources]
+    findings = evaluate(as_json, stack=SUFFIX)
+    assert findings  # the first preview has unknown IAM documents to report
+    assert evaluate(as_wire, stack=SUFFIX) == findings
