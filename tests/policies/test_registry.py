@@ -170,3 +170,20 @@ def test_readme_table_lists_every_policy_with_its_level_and_reference() -> None:
     assert sorted(rows) == sorted(
         (p.name, p.enforcement_level.value, p.framework.reference) for p in POLICIES
     )
+
+
+def test_every_rule_module_explains_itself() -> None:
+    """One rule per module, each with a docstring saying why the rule exists."""
+    import importlib
+    import pkgutil
+
+    import pci_pack
+
+    modules = [
+        importlib.import_module(m.name)
+        for m in pkgutil.walk_packages(pci_pack.__path__, prefix="pci_pack.")
+        if not m.ispkg and m.name.count(".") == 2
+    ]
+    assert sorted(m.POLICY.name for m in modules) == [p.name for p in POLICIES]
+    for module in modules:
+        assert (module.__doc__ or "").strip(), module.__name__
