@@ -46,7 +46,7 @@ $(BUNDLE): $(VENV)/.installed $(LAMBDA_SOURCES) stack/bundle.py
 
 package: $(BUNDLE) ## Build the reproducible arm64 Lambda bundle (build/lambda.zip)
 
-test: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(BUNDLE) ## Run the whole test suite (installs what it needs)
+test: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(CHECKOV_VENV)/.installed $(BUNDLE) ## Run the whole test suite (installs what it needs)
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
 lint: $(VENV)/.installed ## ruff (lint + format check) and mypy
@@ -61,8 +61,12 @@ format: $(VENV)/.installed ## Apply ruff's fixes and formatting
 preview: $(VENV)/.installed $(BUNDLE) ## Offline preview of the stack (dev config) -> build/preview.json
 	$(PY) -m compliance preview --stack $(STACK) --json build/preview.json
 
-compliance-report: $(VENV)/.installed $(BUNDLE) ## The PCI DSS compliance report and evidence (offline)
+# The report runs `pytest -m evidence --junitxml=build/compliance/tests/junit.xml` itself.
+compliance-report: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(BUNDLE) ## The PCI DSS compliance report and evidence (offline)
 	$(PY) -m compliance report --stack $(STACK)
+
+verify-evidence: $(VENV)/.installed ## Re-check build/compliance/ against its manifest.json
+	$(PY) -m compliance verify-evidence --dir build/compliance
 
 bench: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(BUNDLE) ## Benchmarks -> build/bench.json
 	$(PY) -m bench

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,43 +106,40 @@ def run_checkov(
 ) -> ScanResult:
     """Write plan.json and the skip stub, run checkov offline, judge its JSON output.
 
-    Outputs land in out_dir: plan.json, stub/skips.tf, results_json.json,
-    results_sarif.sarif, results_junitxml.xml.
+    out_dir receives plan.json, stub/skips.tf, results_json.json, results_sarif.sarif and
+    results_junitxml.xml. checkov scans a copy in a short temporary directory: it leaks the
+    plan's absolute path into map attributes (`__file__` inside Lambda environment variables),
+    and CKV_AWS_45's AWS-secret-key regex matches any path with a run of exactly 40
+    [A-Za-z0-9/+=] characters, e.g. /work/main/build/compliance/checkov/plan.json.
     """
     if not checkov.exists():
         msg = f"{checkov} is missing: run `make {checkov.parent.parent}/.installed`"
         raise CheckovError(msg)
     out_dir.mkdir(parents=True, exist_ok=True)
-    plan_file = out_dir / "plan.json"
-    plan_file.write_text(json.dumps(to_terraform_plan(resources), indent=1, sort_keys=True))
-    stub_dir = out_dir / "stub"
-    stub_dir.mkdir(exist_ok=True)
-    (stub_dir / "skips.tf").write_text(render_stub(skip_stubs(resources, load_skip_rules())))
+    plan_text = json.dumps(to_terraform_plan(resources), indent=1, sort_keys=True)
+    stub_text = render_stub(skip_stubs(resources, load_skip_rules()))
+    (out_dir / "plan.json").write_text(plan_text)
+    (out_dir / "stub").mkdir(exist_ok=True)
+    (out_dir / "stub" / "skips.tf").write_text(stub_text)
     json_out = out_dir / "results_json.json"
     json_out.unlink(missing_ok=True)
-    proc = subprocess.run(  # noqa: S603 - fixed argv, our own virtualenv's checkov
-        [
-            str(checkov),
-            "--framework",
-            "terraform_plan",
-            "-f",
-            str(plan_file),
-            "--skip-download",
-            "--repo-root-for-plan-enrichment",
-            str(stub_dir),
-            "-o",
-            "json",
-            "-o",
-            "sarif",
-            "-o",
-            "junitxml",
-            "--output-file-path",
-            str(out_dir),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="ckv_") as scratch:
+        plan_file = Path(scratch) / "plan.json"
+        plan_file.write_text(plan_text)
+        (Path(scratch) / "stub").mkdir()
+        (Path(scratch) / "stub" / "skips.tf").write_text(stub_text)
+        proc = subprocess.run(  # noqa: S603 - fixed argv, our own virtualenv's checkov
+            [
+                str(checkov),
+                *("--framework", "terraform_plan", "-f", str(plan_file), "--skip-download"),
+                *("--repo-root-for-plan-enrichment", str(Path(scratch) / "stub")),
+                *("-o", "json", "-o", "sarif", "-o", "junitxml"),
+                *("--output-file-path", str(out_dir.resolve())),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if not json_out.exists():
         msg = f"checkov wrote no JSON report (exit {proc.returncode}): {proc.stderr[-2000:]}"
         raise CheckovError(msg)
