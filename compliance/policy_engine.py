@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from inspect import isawaitable
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import pulumi_policy
 import pulumi_policy.policy
@@ -53,19 +53,11 @@ from pulumi_policy.deserialize import deserialize_properties, serialize_properti
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
+from compliance.preview.model import Violation
+
 DEFAULT_PACK_DIR = Path(__file__).resolve().parent.parent / "policies"
 _DEFAULT_PACK_VERSION = "0.0.1"  # what pulumi-policy reports when PulumiPolicy.yaml has none
 _LEVELS = {level.value: level for level in EnforcementLevel}
-
-
-class Violation(TypedDict):
-    """One finding, as `compliance preview` writes it (``level``: an EnforcementLevel value)."""
-
-    policy: str
-    level: str
-    urn: str
-    resourceType: str
-    message: str
 
 
 class PolicyEngineError(Exception):

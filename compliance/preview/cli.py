@@ -52,23 +52,55 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="leave computed outputs unknown, as in the first preview of a new stack",
     )
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="evaluate this CrossGuard pack like `pulumi preview --policy-pack` "
+        "(default: the repository's policies/)",
+    )
+    parser.add_argument(
+        "--policy-pack-config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="policy config JSON, the format of `pulumi preview --policy-pack-config`",
+    )
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="write JSON here")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 0 with the summary printed (and JSON written); 2 when the program cannot run."""
+    """Exit 0 with the summary printed (and JSON written), 1 on a mandatory policy violation,
+    2 when the program or the policy pack cannot run."""
+    from compliance import policy_engine
     from compliance.preview import PreviewError, run_preview
 
-    program = args.program or _find_repository_root(Path(__file__).resolve().parent)
+    root = _find_repository_root(Path(__file__).resolve().parent)
+    program = args.program or root
+    pack_dir = args.policy_pack or root / "policies"
     try:
         preview = run_preview(program, args.stack, dict(args.config), unknowns=args.unknowns)
-    except PreviewError as exc:
+        # The engine's order: the program runs, then the pack judges what it registered.
+        preview.violations = policy_engine.evaluate(
+            [{**r.to_dict(), "wireInputs": r.wire_inputs} for r in preview.resources],
+            pack_dir,
+            args.policy_pack_config,
+            stack=args.stack,
+        )
+    except (PreviewError, policy_engine.PolicyEngineError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(preview.summary())
+    print()
+    print(
+        policy_engine.format_violations(
+            preview.violations, policy_engine.load_pack(pack_dir), str(pack_dir)
+        )
+    )
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(preview.to_json())
         print(f"\nWritten: {args.json}")
-    return 0
+    return 1 if policy_engine.has_mandatory(preview.violations) else 0

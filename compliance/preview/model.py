@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 
 @dataclass(frozen=True)
@@ -70,24 +70,17 @@ class Resource:
         }
 
 
-@dataclass(frozen=True)
-class Violation:
-    """A policy finding; filled in by the policy evaluation, never by the preview itself."""
+class Violation(TypedDict):
+    """One policy finding as the JSON holds it (``level``: an EnforcementLevel value).
+
+    Filled in by the policy evaluation (compliance.policy_engine), never by the preview itself.
+    """
 
     policy: str
     level: str
     urn: str
-    resource_type: str
+    resourceType: str
     message: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "policy": self.policy,
-            "level": self.level,
-            "urn": self.urn,
-            "resourceType": self.resource_type,
-            "message": self.message,
-        }
 
 
 @dataclass(frozen=True)
@@ -116,7 +109,7 @@ class Preview:
             "program": self.program,
             "stack": self.stack,
             "resources": [r.to_dict() for r in self.resources],
-            "violations": [v.to_dict() for v in self.violations],
+            "violations": [dict(v) for v in self.violations],
         }
 
     def to_json(self) -> str:

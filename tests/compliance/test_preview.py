@@ -263,13 +263,21 @@ def cli(*args, cwd=REPO):
 def test_cli_writes_the_json_and_prints_the_summary(tmp_path, known):
     out = tmp_path / "preview.json"
     result = cli("--program", str(FULL), "--json", str(out), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    # The fixture program is not PCI-compliant: the pack's mandatory findings make it exit 1.
+    assert result.returncode == 1, result.stderr
     assert result.stderr == ""
     assert "aws:sqs/queue:Queue" in result.stdout
     assert "+ 14 to create" in result.stdout
+    assert "Policies:" in result.stdout
     written = json.loads(out.read_text())
     expected = json.loads(known.to_json())
     assert written["resources"] == expected["resources"]
+    urns = {r["urn"] for r in written["resources"]}
+    assert written["violations"]
+    for violation in written["violations"]:
+        assert set(violation) == {"policy", "level", "urn", "resourceType", "message"}
+        assert violation["urn"] in urns
+        assert f"[{violation['level']}]  {violation['policy']}" in result.stdout
 
 
 def test_cli_exits_2_with_the_programs_error(tmp_path):
