@@ -36,7 +36,7 @@ def client(service: str) -> Any:
     the clients a function actually calls)."""
     import boto3
 
-    return boto3.session.Session().client(service, config=client_config())
+    return boto3.client(service, config=client_config())
 
 
 def reset() -> None:
