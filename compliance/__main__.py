@@ -13,6 +13,7 @@ from collections.abc import Callable
 SUBCOMMANDS: tuple[str, ...] = (
     "compliance.preview.cli",
     "compliance.report_cli",
+    "compliance.live_cli",
     "compliance.manifest",
 )
 
