@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pack_harness import UNKNOWN as UNKNOWN_SENTINEL
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
@@ -14,6 +13,7 @@ from pci_pack.awslambda.python_runtime import runtime_problem
 from pci_pack.documents import denies_insecure_transport, grants
 from pci_pack.general.environment_suffix import carries_suffix
 from pci_pack.props import UNKNOWN, as_list, cmk_problem, get, json_document, matches, peek, show
+from tests.policies.pack_harness import UNKNOWN as UNKNOWN_SENTINEL
 
 PROPS = unknown_checking_proxy(
     deserialize_properties(

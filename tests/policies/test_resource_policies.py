@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from pack_harness import (
+from pulumi_policy import ResourceValidationPolicy
+from pulumi_policy.proxy import UnknownValueError
+
+from pci_pack import all_policies
+from tests.policies.pack_harness import (
     BASELINES,
     PROCESSOR_POLICY,
     UNKNOWN,
@@ -17,10 +21,6 @@ from pack_harness import (
     make,
     policy_named,
 )
-from pulumi_policy import ResourceValidationPolicy
-from pulumi_policy.proxy import UnknownValueError
-
-from pci_pack import all_policies
 
 RESOURCE_POLICIES = sorted(
     p.name for p in all_policies() if isinstance(p, ResourceValidationPolicy)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from pack_harness import DLQ_ARN, UNKNOWN, check_stack, make, stack, urn
 from pulumi_policy import EnforcementLevel, StackValidationPolicy
 
 from pci_pack import all_policies
+from tests.policies.pack_harness import DLQ_ARN, UNKNOWN, check_stack, make, stack, urn
 
 STACK_POLICIES = sorted(p.name for p in all_policies() if isinstance(p, StackValidationPolicy))
 
