@@ -37,10 +37,10 @@ from typing import Any
 from webhook_processor.signatures._base import (
     VALID,
     ConfigError,
-    Headers,
     Reason,
     Rejected,
     Verdict,
+    lowercase_headers,
 )
 from webhook_processor.signatures.registry import PROVIDERS
 
@@ -52,7 +52,7 @@ class Verifier:
 
     __slots__ = ("_check", "provider", "settings")
 
-    def __init__(self, provider: str, settings: object) -> None:
+    def __init__(self, provider: str, settings: Any) -> None:
         self.provider = provider
         self.settings = settings
         self._check = PROVIDERS[provider].verify
@@ -63,7 +63,10 @@ class Verifier:
         """Verify one delivery: ``headers`` as received (any case), ``body`` the raw bytes."""
         try:
             self._check(
-                self.settings, Headers(headers), bytes(body), time.time() if now is None else now
+                self.settings,
+                lowercase_headers(headers),
+                bytes(body),
+                time.time() if now is None else now,
             )
         except Rejected as rejected:
             return Verdict(rejected.reason)

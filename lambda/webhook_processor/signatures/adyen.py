@@ -12,14 +12,22 @@
 
 from __future__ import annotations
 
-import base64
 import hmac
 import json
+from binascii import b2a_base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from webhook_processor.signatures._base import ConfigError, Headers, Provider, Reason, Rejected
+from webhook_processor.signatures._base import (
+    ConfigError,
+    Headers,
+    HmacSha256,
+    Provider,
+    Reason,
+    Rejected,
+    require_header,
+)
 from webhook_processor.signatures._config import Config
 
 HEADER = "hmacsignature"
@@ -32,6 +40,10 @@ _TRAILING_FIELDS = ("eventCode", "success")
 class AdyenSettings:
     hmac_key: bytes = field(repr=False)
     mode: str = "notification_item"
+    _mac: HmacSha256 = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_mac", HmacSha256(self.hmac_key))
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> AdyenSettings:
@@ -43,10 +55,6 @@ class AdyenSettings:
             msg = "adyen: setting 'hmac_key_hex' must be the hex key from the Customer Area"
             raise ConfigError(msg) from None
         return cls(key, config.choice("mode", MODES))
-
-
-def _sign(key: bytes, message: bytes) -> bytes:
-    return base64.b64encode(hmac.digest(key, message, "sha256"))
 
 
 def _field(item: Mapping[str, Any], name: str) -> str:
@@ -88,14 +96,14 @@ def _items(body: bytes) -> list[Mapping[str, Any]]:
     return items
 
 
-def _verify_items(key: bytes, body: bytes) -> None:
+def _verify_items(mac: HmacSha256, body: bytes) -> None:
     valid = True
     for item in _items(body):
         additional = item.get("additionalData")
         signature = additional.get("hmacSignature") if isinstance(additional, dict) else None
         if not isinstance(signature, str) or not signature:
             raise Rejected(Reason.MISSING_SIGNATURE)
-        expected = _sign(key, _signing_string(item).encode())
+        expected = b2a_base64(mac.digest(_signing_string(item).encode()), newline=False)
         valid &= signature.isascii() and hmac.compare_digest(expected, signature.encode())
     if not valid:
         raise Rejected(Reason.BAD_SIGNATURE)
@@ -104,10 +112,11 @@ def _verify_items(key: bytes, body: bytes) -> None:
 def verify(settings: AdyenSettings, headers: Headers, body: bytes, now: float) -> None:
     del now  # Adyen signs no timestamp
     if settings.mode == "notification_item":
-        _verify_items(settings.hmac_key, body)
+        _verify_items(settings._mac, body)
         return
-    signature = headers.require(HEADER)
-    if not hmac.compare_digest(_sign(settings.hmac_key, body), signature.encode()):
+    signature = require_header(headers, HEADER)
+    expected = b2a_base64(settings._mac.digest(body), newline=False)
+    if not hmac.compare_digest(expected, signature.encode()):
         raise Rejected(Reason.BAD_SIGNATURE)
 
 

@@ -45,6 +45,7 @@ from webhook_processor.signatures._base import (
     Reason,
     Rejected,
     check_freshness,
+    require_header,
 )
 from webhook_processor.signatures._config import Config
 
@@ -235,11 +236,11 @@ def signed_message(
 
 
 def verify(settings: PayPalSettings, headers: Headers, body: bytes, now: float) -> None:
-    transmission_id = headers.require("paypal-transmission-id")
-    transmission_time = headers.require("paypal-transmission-time")
-    signature_b64 = headers.require("paypal-transmission-sig")
-    cert_url = headers.require("paypal-cert-url")
-    if headers.require("paypal-auth-algo") != AUTH_ALGO:
+    transmission_id = require_header(headers, "paypal-transmission-id")
+    transmission_time = require_header(headers, "paypal-transmission-time")
+    signature_b64 = require_header(headers, "paypal-transmission-sig")
+    cert_url = require_header(headers, "paypal-cert-url")
+    if require_header(headers, "paypal-auth-algo") != AUTH_ALGO:
         raise Rejected(Reason.UNSUPPORTED_ALGORITHM)
     check_freshness(_transmission_time(transmission_time), now, settings.tolerance)
     try:

@@ -8,14 +8,23 @@ header (``x-square-signature``) is refused.
 
 from __future__ import annotations
 
-import base64
 import hmac
+from binascii import b2a_base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from webhook_processor.signatures._base import ConfigError, Headers, Provider, Reason, Rejected
+from webhook_processor.signatures._base import (
+    ConfigError,
+    Headers,
+    HmacSha256,
+    Provider,
+    Reason,
+    Rejected,
+    header,
+    require_header,
+)
 from webhook_processor.signatures._config import Config
 
 HEADER = "x-square-hmacsha256-signature"
@@ -26,6 +35,11 @@ LEGACY_HEADER = "x-square-signature"
 class SquareSettings:
     signature_key: str = field(repr=False)
     notification_url: str
+    _mac: HmacSha256 = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        mac = HmacSha256(self.signature_key.encode(), prefix=self.notification_url.encode())
+        object.__setattr__(self, "_mac", mac)
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> SquareSettings:
@@ -40,16 +54,14 @@ class SquareSettings:
 
 def verify(settings: SquareSettings, headers: Headers, body: bytes, now: float) -> None:
     del now  # Square signs no timestamp
-    signature = headers.get(HEADER)
-    if signature is None:
-        legacy = headers.get(LEGACY_HEADER) is not None
+    if HEADER not in headers:
+        legacy = header(headers, LEGACY_HEADER) is not None
         raise Rejected(Reason.UNSUPPORTED_ALGORITHM if legacy else Reason.MISSING_HEADER)
+    signature = require_header(headers, HEADER)
     if not body:
         raise Rejected(Reason.MALFORMED_BODY)
-    digest = hmac.digest(
-        settings.signature_key.encode(), settings.notification_url.encode() + body, "sha256"
-    )
-    if not hmac.compare_digest(base64.b64encode(digest), signature.encode()):
+    expected = b2a_base64(settings._mac.digest(body), newline=False)
+    if not hmac.compare_digest(expected, signature.encode()):
         raise Rejected(Reason.BAD_SIGNATURE)
 
 

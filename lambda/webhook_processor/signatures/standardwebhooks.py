@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,12 +16,15 @@ from typing import Any
 from webhook_processor.signatures._base import (
     ConfigError,
     Headers,
+    HmacSha256,
     Provider,
     Reason,
     Rejected,
     check_freshness,
+    header,
     matches_any,
     parse_timestamp,
+    require_header,
 )
 from webhook_processor.signatures._config import Config
 
@@ -38,6 +40,10 @@ def _b64decode(value: str) -> bytes:
 class StandardWebhooksSettings:
     key: bytes = field(repr=False)
     tolerance: int = 300
+    _mac: HmacSha256 = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_mac", HmacSha256(self.key))
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> StandardWebhooksSettings:
@@ -54,8 +60,8 @@ class StandardWebhooksSettings:
 
 
 def _header(headers: Headers, name: str) -> str:
-    svix = headers.get(f"svix-{name}")
-    return svix if svix is not None else headers.require(f"webhook-{name}")
+    svix = header(headers, f"svix-{name}")
+    return svix if svix is not None else require_header(headers, f"webhook-{name}")
 
 
 def verify(settings: StandardWebhooksSettings, headers: Headers, body: bytes, now: float) -> None:
@@ -72,8 +78,8 @@ def verify(settings: StandardWebhooksSettings, headers: Headers, body: bytes, no
                 raise Rejected(Reason.MALFORMED_HEADER) from None
     if not signatures:
         raise Rejected(Reason.UNSUPPORTED_ALGORITHM)
-    signed = b"%b.%d.%b" % (message_id.encode(), issued, body)
-    if not matches_any(hmac.digest(settings.key, signed, "sha256"), signatures):
+    expected = settings._mac.digest(b"%b.%d." % (message_id.encode(), issued), body)
+    if not matches_any(expected, signatures):
         raise Rejected(Reason.BAD_SIGNATURE)
     check_freshness(issued, now, settings.tolerance)
 

@@ -7,19 +7,20 @@ timestamp is mandatory ASCII digits and a timestamp too far in the future is rej
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from webhook_processor.signatures._base import (
     Headers,
+    HmacSha256,
     Provider,
     Reason,
     Rejected,
     check_freshness,
     matches_any,
     parse_timestamp,
+    require_header,
 )
 from webhook_processor.signatures._config import Config
 
@@ -30,6 +31,10 @@ HEADER = "stripe-signature"
 class StripeSettings:
     secret: str = field(repr=False)
     tolerance: int = 300
+    _mac: HmacSha256 = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_mac", HmacSha256(self.secret.encode()))
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> StripeSettings:
@@ -40,7 +45,7 @@ class StripeSettings:
 def verify(settings: StripeSettings, headers: Headers, body: bytes, now: float) -> None:
     timestamp: str | None = None
     signatures: list[bytes] = []
-    for item in headers.require(HEADER).split(","):
+    for item in require_header(headers, HEADER).split(","):
         key, _, value = item.partition("=")
         if key == "t":
             if timestamp is not None:
@@ -53,8 +58,7 @@ def verify(settings: StripeSettings, headers: Headers, body: bytes, now: float) 
     issued = parse_timestamp(timestamp)
     if not signatures:
         raise Rejected(Reason.UNSUPPORTED_ALGORITHM)
-    signed = b"%d.%b" % (issued, body)
-    expected = hmac.digest(settings.secret.encode(), signed, "sha256").hex().encode()
+    expected = settings._mac.digest(b"%d." % issued, body).hex().encode()
     if not matches_any(expected, signatures):
         raise Rejected(Reason.BAD_SIGNATURE)
     check_freshness(issued, now, settings.tolerance)

@@ -5,7 +5,7 @@ transmission_id, transmission_time, webhook_id, body, cert_url, sig, auth_algo}]
 and prints ``{"verdicts": {name: bool}, "per_second": float | null}``. The SDK's certificate
 download is replaced by a lookup in ``served`` (its parsing and checks still run) and its
 bundled DigiCert chain by ``trust_pems``. An exception from the SDK counts as a rejection. With
-``bench`` it also times ``bench`` verifications of the first case.
+``bench`` it also times ``bench`` verifications of the first case (CPU time).
 """
 
 import contextlib
@@ -63,10 +63,10 @@ def main():
             per_second = None
             if request.get("bench"):
                 case, count = request["cases"][0], int(request["bench"])
-                start = time.perf_counter()
+                start = time.process_time()
                 for _ in range(count):
                     verify(case)
-                per_second = count / (time.perf_counter() - start)
+                per_second = count / (time.process_time() - start)
     json.dump({"verdicts": verdicts, "per_second": per_second}, sys.stdout)
 
 

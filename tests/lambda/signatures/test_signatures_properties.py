@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import string
 import time
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 from sigkit import NOW
 
 from webhook_processor.signatures import Verdict, Verifier, verifier
+from webhook_processor.signatures._base import HmacSha256
 
 BODY = sigkit.event_body(512)
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -56,6 +59,21 @@ def _hmac_deliveries() -> dict[str, tuple[Verifier, dict[str, str], bytes]]:
 
 DELIVERIES = _hmac_deliveries()
 SIGNED_ADYEN_FIELDS = ("pspReference", "merchantAccountCode", "merchantReference", "eventCode")
+
+
+@PROPERTY
+@given(
+    key=st.binary(max_size=200),
+    prefix=st.binary(max_size=99),
+    message=st.binary(),
+    more=st.binary(),
+)
+def test_precomputed_hmac_equals_the_standard_library(
+    key: bytes, prefix: bytes, message: bytes, more: bytes
+) -> None:
+    """Keys shorter than, equal to and longer than the 64-byte block, with and without prefix."""
+    expected = hmac.new(key, prefix + message + more, hashlib.sha256).digest()
+    assert HmacSha256(key, prefix).digest(message, more) == expected
 
 
 def test_the_unmutated_deliveries_verify() -> None:
