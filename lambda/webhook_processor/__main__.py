@@ -1,6 +1,7 @@
-"""``python -m webhook_processor <command>``: tools for operators (today: ``verify``).
+"""Operator tools for the webhook handlers: python -m webhook_processor <command>.
 
-Exit codes: 0 valid, 1 invalid (prints the reason code), 2 usage error (bad file, bad config).
+verify checks one captured delivery. Exit codes: 0 valid, 1 invalid (prints the reason code),
+2 usage error (bad file, bad config).
 """
 
 from __future__ import annotations
