@@ -120,10 +120,11 @@ def evaluate_policies(
     return [dict(v) for v in found], []
 
 
-def run_evidence_tests(junit: Path, paths: Sequence[str] = ()) -> list[str]:
-    """`pytest -m evidence [paths]` with the marker-to-JUnit plugin; returns why it failed."""
+def start_evidence_tests(junit: Path, paths: Sequence[str] = ()) -> subprocess.Popen[str]:
+    """Start `pytest -m evidence [paths]` with the marker-to-JUnit plugin (runs alongside the
+    preview and checkov: it is the longest step)."""
     junit.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(  # noqa: S603 - fixed argv, this interpreter
+    return subprocess.Popen(  # noqa: S603 - fixed argv, this interpreter
         [
             sys.executable,
             *("-m", "pytest", "-m", "evidence", "-q", "-p", "no:cacheprovider"),
@@ -131,16 +132,25 @@ def run_evidence_tests(junit: Path, paths: Sequence[str] = ()) -> list[str]:
             f"--junitxml={junit}",
             *paths,
         ],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
     )
+
+
+def finish_evidence_tests(proc: subprocess.Popen[str], junit: Path) -> list[str]:
+    """Wait for the evidence tests; returns why they could not run, if they could not."""
+    output, _ = proc.communicate()
     if proc.returncode == 5 or not junit.exists():
         return [f"evidence tests: pytest collected none (exit {proc.returncode})"]
     if proc.returncode not in (0, 1):
-        tail = (proc.stdout + proc.stderr)[-1500:]
-        return [f"evidence tests: pytest could not run (exit {proc.returncode}): {tail}"]
+        return [f"evidence tests: pytest could not run (exit {proc.returncode}): {output[-1500:]}"]
     return []
+
+
+def run_evidence_tests(junit: Path, paths: Sequence[str] = ()) -> list[str]:
+    """Run the evidence tests to completion (see start_evidence_tests)."""
+    return finish_evidence_tests(start_evidence_tests(junit, paths), junit)
 
 
 def junit_evidence(junit: Path) -> tuple[list[TestRecord], list[str]]:
@@ -166,7 +176,20 @@ def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
         shutil.rmtree(out)  # stale files would otherwise enter the manifest
     out.mkdir(parents=True)
     catalog = load_catalog()
-    capture, mode, source = load_capture(args)
+    junit = out / "tests" / "junit.xml"
+    tests_run = None
+    if args.junit is None:
+        tests_run = start_evidence_tests(junit)
+    else:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(args.junit, junit)
+    try:
+        capture, mode, source = load_capture(args)
+    except InputError:
+        if tests_run is not None:
+            tests_run.kill()
+            tests_run.wait()
+        raise
     (out / "capture.json").write_text(json.dumps(capture, indent=1, sort_keys=True) + "\n")
 
     incomplete: list[str] = []
@@ -184,13 +207,9 @@ def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
         scan = run_checkov(capture["resources"], out / "checkov")
     except CheckovError as exc:
         incomplete.append(f"checkov: {exc}")
-    junit = out / "tests" / "junit.xml"
+    if tests_run is not None:
+        incomplete += finish_evidence_tests(tests_run, junit)
     tests: list[TestRecord] = []
-    if args.junit is None:
-        incomplete += run_evidence_tests(junit)
-    else:
-        junit.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(args.junit, junit)
     if junit.exists():
         tests, problems = junit_evidence(junit)
         incomplete += problems
