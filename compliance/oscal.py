@@ -25,11 +25,11 @@ from compliance.report_model import Evidence, RequirementResult
 
 NS = "https://github.com/payment-webhooks/payment-webhooks/ns/oscal"
 _ROOT = uuid.uuid5(uuid.NAMESPACE_URL, NS)
-# file name -> (root key in the JSON, trestle model that validates it)
-MODELS: dict[str, tuple[str, type[OscalBaseModel]]] = {
-    "catalog.json": ("catalog", cat.Catalog),
-    "component-definition.json": ("component-definition", comp.ComponentDefinition),
-    "assessment-results.json": ("assessment-results", ar.AssessmentResults),
+# file name -> the trestle model that validates (and writes) it
+MODELS: dict[str, type[OscalBaseModel]] = {
+    "catalog.json": cat.Catalog,
+    "component-definition.json": comp.ComponentDefinition,
+    "assessment-results.json": ar.AssessmentResults,
 }
 
 Doc = dict[str, Any]
@@ -219,7 +219,7 @@ def write_oscal(catalog: Catalog, evidence: Evidence, out_dir: Path) -> list[Pat
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, doc in docs.items():
-        model = MODELS[name][1].model_validate(doc)
+        model = MODELS[name].model_validate(doc)
         model.oscal_write(out_dir / name)
         paths.append(out_dir / name)
     return paths

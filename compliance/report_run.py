@@ -148,11 +148,6 @@ def finish_evidence_tests(proc: subprocess.Popen[str], junit: Path) -> list[str]
     return []
 
 
-def run_evidence_tests(junit: Path, paths: Sequence[str] = ()) -> list[str]:
-    """Run the evidence tests to completion (see start_evidence_tests)."""
-    return finish_evidence_tests(start_evidence_tests(junit, paths), junit)
-
-
 def junit_evidence(junit: Path) -> tuple[list[TestRecord], list[str]]:
     """Evidence tests mapped to requirements; a module that failed to import is a problem
     (its evidence is missing) but does not hide the other modules' evidence."""

@@ -19,7 +19,7 @@ from compliance.checkov_scan import CHECKOV
 from compliance.manifest import verify_manifest
 from compliance.report_junit import read_junit
 from compliance.report_model import Evidence
-from compliance.report_run import junit_evidence, run_evidence_tests
+from compliance.report_run import finish_evidence_tests, junit_evidence, start_evidence_tests
 from tests.compliance.report_data import DATA, EXPORT_FILE, PREVIEW_FILE
 
 JUNIT = DATA / "evidence_junit.xml"
@@ -157,7 +157,7 @@ def test_evidence_markers_reach_the_junit_and_import_errors_are_reported(tmp_pat
     )
     (tmp_path / "test_unimportable.py").write_text("import does_not_exist\n")
     junit = tmp_path / "junit.xml"
-    assert run_evidence_tests(junit, [str(tmp_path)]) == []
+    assert finish_evidence_tests(start_evidence_tests(junit, [str(tmp_path)]), junit) == []
     results = {t.test_id.split("::")[-1]: t for t in read_junit(junit)}
     assert set(results) == {"test_kept", "test_broken"}
     assert results["test_kept"].requirements == ("3.5.1", "10.5.1")
