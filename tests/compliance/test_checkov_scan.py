@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from compliance.catalog import load_catalog
 from compliance.checkov_scan import CHECKOV, parse_results, run_checkov
 from tests.compliance.report_data import capture, resource
 
@@ -82,3 +83,10 @@ def test_the_output_path_cannot_trip_checkovs_secret_regex(tmp_path):
     out = tmp_path / ("x-" + "a" * 27) / "checkov"  # "aaa.../checkov/plan" is 40 characters
     scan = run_checkov(capture()["resources"], out)
     assert scan.ok, scan.problems
+
+
+def test_every_check_the_catalog_names_is_a_real_check_that_ran(clean_scan):
+    scan, _ = clean_scan
+    ran = {r.check_id for r in scan.results}
+    named = {c for r in load_catalog().requirements for c in r.checkov}
+    assert named <= ran, f"not run by checkov on the stack: {sorted(named - ran)}"
