@@ -1,0 +1,103 @@
+"""The processor's per-item outcomes when DynamoDB or SNS fail part of a batch."""
+
+from __future__ import annotations
+
+import provider_events as events
+import pytest
+from botocore.stub import ANY, Stubber
+from conftest import LambdaContext
+
+from webhook_processor import clients, processor
+from webhook_processor.envelope import Envelope
+
+CASES = [c for c in events.CASES if c.provider == "square"][:3]
+
+
+def _envelopes() -> list[tuple[str, str]]:
+    return [
+        (
+            f"msg-{index}",
+            Envelope(
+                provider=case.provider,
+                payload=events.payload(case.provider, case.event_type),
+                received_at="2024-11-27T00:00:01.000000Z",
+                correlation_id=f"req-{index}",
+            ).to_json(),
+        )
+        for index, case in enumerate(CASES)
+    ]
+
+
+def _event(messages: list[tuple[str, str]]) -> dict:
+    return {
+        "Records": [
+            {"messageId": message_id, "receiptHandle": "rh", "body": body, "attributes": {},
+             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+             "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:webhook-events-qa",
+             "awsRegion": "us-east-1"}
+            for message_id, body in messages
+        ]
+    }  # fmt: skip
+
+
+def _reasons(*codes: str) -> dict:
+    return {"CancellationReasons": [{"Code": code} for code in codes]}
+
+
+def test_only_the_items_dynamodb_refused_are_retried(platform):
+    messages = _envelopes()
+    dynamodb, sns = clients.client("dynamodb"), clients.client("sns")
+    with Stubber(dynamodb) as db, Stubber(sns) as topic:
+        db.add_client_error(
+            "transact_write_items",
+            "TransactionCanceledException",
+            modeled_fields=_reasons("ConditionalCheckFailed", "TransactionConflict", "None"),
+        )
+        # The second attempt carries only the item that was merely cancelled alongside.
+        db.add_response(
+            "transact_write_items",
+            {},
+            {"TransactItems": [{"Put": ANY}]},
+        )
+        topic.add_response(
+            "publish_batch",
+            {"Successful": [{"Id": "0", "MessageId": "m0"}, {"Id": "1", "MessageId": "m1"}]},
+        )
+        response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+
+
+def test_only_the_entries_sns_refused_are_retried(platform):
+    messages = _envelopes()
+    with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
+        db.add_response("transact_write_items", {})
+        topic.add_response(
+            "publish_batch",
+            {
+                "Successful": [{"Id": "0", "MessageId": "m0"}, {"Id": "2", "MessageId": "m2"}],
+                "Failed": [{"Id": "1", "Code": "KMSThrottling", "SenderFault": False}],
+            },
+        )
+        response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "AccessDeniedException"])
+def test_a_failed_write_returns_the_whole_batch_without_publishing(platform, code):
+    messages = _envelopes()
+    with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
+        db.add_client_error("transact_write_items", code)
+        response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+        topic.assert_no_pending_responses()
+    assert sorted(f["itemIdentifier"] for f in response["batchItemFailures"]) == [
+        "msg-0",
+        "msg-1",
+        "msg-2",
+    ]
+
+
+def test_records_carry_the_envelope_correlation_id(platform):
+    messages = _envelopes()
+    processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+    published = platform.notifications("ledger")
+    assert sorted(n["correlation_id"] for n in published) == ["req-0", "req-1", "req-2"]
