@@ -19,6 +19,7 @@ import binascii
 import json
 import os
 import time
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -196,7 +197,7 @@ def receive(config: ReceiverConfig, event: Mapping[str, Any], now: float) -> dic
             provider=provider,
             payload=scrub(json.loads(body)),
             received_at=_received_at(event, now),
-            correlation_id=logger.get_correlation_id() or "",
+            correlation_id=logger.get_correlation_id() or str(uuid.uuid4()),
             headers={name: headers[name] for name in FORWARDED_HEADERS if name in headers},
         ).to_json()
     except (ValueError, RecursionError) as error:
