@@ -1,12 +1,13 @@
 """Signature verification speed against the official SDKs: verifications per second, ours / theirs.
 
 Same machine, one core, a 2 KB body, both sides timed in turn on the same valid delivery: best of
-15 interleaved rounds, in CPU time (on a shared machine, time spent descheduled is noise). Each SDK gets its input in the form it takes: text where it wants text, a dict
-parsed from the raw body for Adyen's notification check (the parse is part of verifying a raw
-delivery). Targets from issue 3: >= 1.0 for Stripe (vs ``verify_header``), Square and Adyen; >= 5
-for PayPal with a warm certificate cache, against ``paypalrestsdk`` with its download mocked. The
-PayPal SDK needs pyOpenSSL 24.2.1 and so runs in .venv-paypal: it times itself in that process
-(same loop, same delivery, same PKI) and reports its rate back.
+15 interleaved rounds, in CPU time (on a shared machine, time spent descheduled is noise). Each
+SDK gets its input in the form it takes: text where it wants text, a dict parsed from the raw body
+for Adyen's notification check (the parse is part of verifying a raw delivery). Targets from
+issue 3: >= 1.0 for Stripe (vs ``verify_header``), Square and Adyen; >= 5 for PayPal with a warm
+certificate cache, against ``paypalrestsdk`` with its download mocked. The PayPal SDK needs
+pyOpenSSL 24.2.1 and so runs in .venv-paypal: it times itself there (same loop, same delivery,
+same PKI, CPU time) and reports its rate back.
 """
 
 from __future__ import annotations

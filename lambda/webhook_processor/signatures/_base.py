@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from webhook_processor.exceptions import ConfigurationError
+
 MAX_HEADER_CHARS = 8192
 """Longer header values are rejected before any parsing (real signature headers are < 1 KiB)."""
 
@@ -57,7 +59,7 @@ class Verdict:
 VALID = Verdict()
 
 
-class ConfigError(ValueError):
+class ConfigError(ConfigurationError, ValueError):
     """Provider settings are missing, still a placeholder, or malformed (fail closed)."""
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sigkit
-from conftest import REPO, PayPalWorld
-from sigkit import NOW
+
+from . import sigkit
+from .oracles import REPO, PayPalWorld
+from .sigkit import NOW
 
 BODY = sigkit.event_body()
 
@@ -39,15 +40,15 @@ def _delivery(
         headers = {"Stripe-Signature": sigkit.stripe_header(BODY)}
         return headers, BODY, {"secret": sigkit.STRIPE_SECRET, "tolerance": 300}, NOW
     if provider == "square":
-        config = {"signature_key": sigkit.SQUARE_KEY, "notification_url": sigkit.SQUARE_URL}
-        return {"x-square-hmacsha256-signature": sigkit.square_signature(BODY)}, BODY, config, NOW
+        square = {"signature_key": sigkit.SQUARE_KEY, "notification_url": sigkit.SQUARE_URL}
+        return {"x-square-hmacsha256-signature": sigkit.square_signature(BODY)}, BODY, square, NOW
     if provider == "adyen":
         body = sigkit.adyen_notification([sigkit.adyen_sign_item(sigkit.adyen_item())])
         return {}, body, {"hmac_key_hex": sigkit.ADYEN_KEY_HEX, "mode": "notification_item"}, NOW
     if provider == "standardwebhooks":
         return sigkit.standard_headers(BODY), BODY, {"secret": sigkit.STANDARD_SECRET}, NOW
     world = PayPalWorld(pki, time.time())
-    config = {
+    config: dict[str, Any] = {
         "webhook_id": sigkit.PAYPAL_WEBHOOK_ID,
         "trust_store_pems": pki.trust_pems,
         "allowed_cert_url_hosts": ["api.paypal.com"],

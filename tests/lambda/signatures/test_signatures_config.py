@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import sigkit
 
 from webhook_processor.signatures import PROVIDERS, ConfigError, Reason, Verdict, verifier
 from webhook_processor.signatures.paypal import DEFAULT_CERT_URL_HOSTS
+
+from . import sigkit
 
 GOOD: dict[str, dict[str, Any]] = {
     "stripe": {"secret": sigkit.STRIPE_SECRET},

@@ -10,18 +10,19 @@ import time
 from typing import Any
 
 import pytest
-import sigkit
-from conftest import (
+
+from webhook_processor.signatures import Reason, Verifier, verifier
+from webhook_processor.signatures._base import MAX_HEADER_CHARS
+
+from . import sigkit
+from .oracles import (
     PayPalWorld,
     adyen_sdk_accepts,
     sdk_case,
     standard_sdk_accepts,
     stripe_sdk_accepts,
 )
-from sigkit import NOW
-
-from webhook_processor.signatures import Reason, Verifier, verifier
-from webhook_processor.signatures._base import MAX_HEADER_CHARS
+from .sigkit import NOW
 
 BODY = sigkit.event_body()
 

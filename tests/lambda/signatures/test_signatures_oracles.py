@@ -9,8 +9,11 @@ import time
 from typing import Any
 
 import pytest
-import sigkit
-from conftest import (
+
+from webhook_processor.signatures import Reason, Verifier, verifier
+
+from . import sigkit
+from .oracles import (
     PayPalWorld,
     adyen_sdk_accepts,
     sdk_case,
@@ -18,9 +21,7 @@ from conftest import (
     standard_sdk_accepts,
     stripe_sdk_accepts,
 )
-from sigkit import NOW
-
-from webhook_processor.signatures import Reason, Verifier, verifier
+from .sigkit import NOW
 
 R = Reason
 BODY = sigkit.event_body()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import sigkit
-from conftest import PayPalWorld
 
 from webhook_processor.signatures import Reason, Verifier, verifier
 from webhook_processor.signatures.paypal import (
@@ -15,6 +13,9 @@ from webhook_processor.signatures.paypal import (
     fetch_certificate,
     signed_message,
 )
+
+from . import sigkit
+from .oracles import PayPalWorld
 
 BODY = sigkit.event_body()
 

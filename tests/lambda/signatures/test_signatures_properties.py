@@ -10,14 +10,15 @@ import time
 from typing import Any
 
 import pytest
-import sigkit
-from conftest import PayPalWorld
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sigkit import NOW
 
 from webhook_processor.signatures import Verdict, Verifier, verifier
 from webhook_processor.signatures._base import HmacSha256
+
+from . import sigkit
+from .oracles import PayPalWorld
+from .sigkit import NOW
 
 BODY = sigkit.event_body(512)
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
