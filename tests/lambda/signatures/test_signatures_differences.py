@@ -24,6 +24,9 @@ from .oracles import (
 )
 from .sigkit import NOW
 
+# PCI DSS 6.2.4: forged, replayed and SSRF-bearing deliveries the SDKs let through are refused.
+pytestmark = pytest.mark.evidence("6.2.4")
+
 BODY = sigkit.event_body()
 
 

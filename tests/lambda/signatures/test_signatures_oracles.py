@@ -23,6 +23,9 @@ from .oracles import (
 )
 from .sigkit import NOW
 
+# PCI DSS 6.2.4: signatures verified exactly as the providers sign, replay windows included.
+pytestmark = pytest.mark.evidence("6.2.4")
+
 R = Reason
 BODY = sigkit.event_body()
 TAMPERED = BODY.replace(b'"object":"event"', b'"object":"Event"')

@@ -17,6 +17,9 @@ from webhook_processor.signatures.paypal import (
 from . import sigkit
 from .oracles import PayPalWorld
 
+# PCI DSS 6.2.4: PayPal certificates only from allow-listed URLs, chained and in date.
+pytestmark = pytest.mark.evidence("6.2.4")
+
 BODY = sigkit.event_body()
 
 

@@ -20,6 +20,9 @@ from . import sigkit
 from .oracles import PayPalWorld
 from .sigkit import NOW
 
+# PCI DSS 6.2.4: tampering never verifies; malformed input never crashes the receiver.
+pytestmark = pytest.mark.evidence("6.2.4")
+
 BODY = sigkit.event_body(512)
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
