@@ -22,7 +22,9 @@ values starting ``UNSET:`` are refused):
 - ``adyen``: ``hmac_key_hex``, ``mode`` (``notification_item`` or ``payload``)
 - ``standardwebhooks``: ``secret`` (``whsec_...``), ``tolerance``
 
-Headers are matched case-insensitively; ``now`` (epoch seconds) can be injected for tests.
+Headers are matched case-insensitively; ``now`` (epoch seconds) can be injected for tests. Typed
+settings can be passed to ``Verifier`` directly, e.g. ``Verifier("paypal", PayPalSettings(...,
+fetcher=my_fetcher))`` from ``webhook_processor.signatures.paypal``.
 Checks run in the order structure, signature, freshness for the HMAC providers, so
 ``stale_timestamp`` there means an authentic but late (or replayed) delivery; PayPal checks
 freshness before it fetches a certificate.

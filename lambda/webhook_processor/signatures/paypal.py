@@ -12,6 +12,9 @@ sender, so everything about it is checked before it is trusted:
 - it must chain to the configured trust store (default: the system CA bundle) and name one of
   PayPal's signing hosts, per ``cryptography.x509.verification`` (validity, names, key usage).
 
+PayPal's scheme binds the body only through CRC-32, which is not cryptographic: the replay
+window and downstream de-duplication carry more weight here than for the HMAC providers.
+
 The deprecated ``paypalrestsdk`` fetches any URL (http, any host, no timeout), never checks the
 transmission time, accepts SHA1withRSA, only matches the CN suffix and caches nothing.
 """
