@@ -7,9 +7,10 @@ calls do not show (tags, the key's deletion window) stays unknown, and the pack 
 not checkable rather than as passing.
 
 Calls (all read-only): DynamoDB DescribeTable, DescribeContinuousBackups; KMS
-GetKeyRotationStatus; SNS GetTopicAttributes; SQS GetQueueAttributes; Lambda
-GetFunctionConfiguration, GetFunctionConcurrency; CloudWatch Logs DescribeLogGroups; IAM
-ListRolePolicies (to name the inline policies), GetRolePolicy; SSM DescribeParameters.
+GetKeyRotationStatus, GetKeyPolicy (3.6.1 evidence); SNS GetTopicAttributes; SQS
+GetQueueAttributes; Lambda GetFunctionConfiguration, GetFunctionConcurrency; CloudWatch Logs
+DescribeLogGroups; IAM ListRolePolicies (to name the inline policies), GetRolePolicy; SSM
+DescribeParameters.
 """
 
 from __future__ import annotations
@@ -143,8 +144,10 @@ def _table(rec: Recorder, stack: str, name: str) -> dict:
 def _key(rec: Recorder, stack: str, arn: str, alias: str | None) -> dict:
     """Named after its alias (alias/payment-webhooks-<suffix>) when the outputs give it."""
     rotation = rec.call("kms", "GetKeyRotationStatus", KeyId=arn)
+    policy = rec.call("kms", "GetKeyPolicy", KeyId=arn, PolicyName="default")
     inputs = {
         "enableKeyRotation": bool(rotation.get("KeyRotationEnabled")),
+        "policy": policy.get("Policy"),
         "deletionWindowInDays": None,  # only known while a deletion is scheduled
         "tags": None,
     }

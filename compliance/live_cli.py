@@ -1,14 +1,16 @@
 """`python -m compliance evidence --live --stack-outputs FILE`: evidence from the deployed stack.
 
 Reads the deployed configuration with read-only boto3 calls (see compliance/live.py), records
-every response with its time, and checks it with the same policy pack as the offline report.
-Writes <output>/live-evidence.json and a manifest.json; exits 1 on a mandatory violation.
+every response with its time, and checks it with the same policy pack and checkov cross-scan as
+the offline report. Writes <output>/live-evidence.json, <output>/checkov/ and a manifest.json;
+exits 1 on a mandatory violation or an unsuppressed checkov failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ OUT = Path("build/compliance-live")  # beside, not inside, the report bundle and
 def gather(args: argparse.Namespace, clients: dict[str, Any]) -> dict[str, Any]:
     """Collect, evaluate and assemble the live evidence document (clients injected for tests)."""
     from compliance.catalog import discover_policies
+    from compliance.checkov_scan import run_checkov
     from compliance.live import Recorder, collect
     from compliance.policy_engine import DEFAULT_PACK_DIR, evaluate
 
@@ -29,6 +32,7 @@ def gather(args: argparse.Namespace, clients: dict[str, Any]) -> dict[str, Any]:
     capture = collect(outputs, recorder, args.stack, args.region)
     pack = args.policy_pack or DEFAULT_PACK_DIR
     violations = evaluate(capture["resources"], pack, stack=args.stack)
+    scan = run_checkov(capture["resources"], args.output / "checkov")
     refs = {p.name: list(p.references) for p in discover_policies(pack)}
     return {
         "metadata": {
@@ -41,35 +45,45 @@ def gather(args: argparse.Namespace, clients: dict[str, Any]) -> dict[str, Any]:
         "calls": recorder.calls,
         "capture": capture,
         "violations": [{**v, "requirements": refs.get(v["policy"], [])} for v in violations],
+        "checkov": {
+            "resource_count": scan.resource_count,
+            "expected_count": scan.expected_count,
+            "problems": scan.problems,
+        },
     }
 
 
 def _handle(args: argparse.Namespace) -> int:
     import boto3
 
+    from compliance.checkov_scan import CheckovError
     from compliance.live import CLIENTS, StackOutputsError
     from compliance.manifest import write_manifest
 
     if not args.live:
         print("error: only --live evidence is implemented; pass --live", file=sys.stderr)
         return 2
+    if args.output.exists():
+        shutil.rmtree(args.output)  # stale files would otherwise enter the manifest
+    args.output.mkdir(parents=True)
     session = boto3.session.Session(region_name=args.region)
     try:
         doc = gather(args, {name: session.client(name) for name in CLIENTS})
-    except (OSError, ValueError, StackOutputsError) as exc:
+    except (OSError, ValueError, StackOutputsError, CheckovError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "live-evidence.json").write_text(json.dumps(doc, indent=2) + "\n")
     write_manifest(args.output, doc["metadata"])
     mandatory = [v for v in doc["violations"] if v["level"] == "mandatory"]
     for v in doc["violations"]:
         print(f"  {v['level'].upper():9} {v['policy']} on {v['urn']}: {v['message']}")
+    for problem in doc["checkov"]["problems"]:
+        print(f"  CHECKOV   {problem}")
     print(
-        f"{len(doc['calls'])} read-only calls recorded, {len(mandatory)} mandatory violations: "
-        f"{args.output / 'live-evidence.json'}"
+        f"{len(doc['calls'])} read-only calls recorded, {len(mandatory)} mandatory violations, "
+        f"{len(doc['checkov']['problems'])} checkov problems: {args.output / 'live-evidence.json'}"
     )
-    return 1 if mandatory else 0
+    return 1 if mandatory or doc["checkov"]["problems"] else 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

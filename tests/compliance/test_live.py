@@ -1,8 +1,9 @@
 """Live evidence against resources created in moto: every call recorded, same pack applied.
 
 moto drops a function's DeadLetterConfig (platform notes, section 5), so the dead-letter policy
-reports on every function even when the rest is compliant; the tests name that explicitly
-instead of hiding it (the explicit-log-group policy still passes: the group exists by name).
+and checkov's CKV_AWS_116 report on every function even when the rest is compliant; the tests
+name that explicitly instead of hiding it (the explicit-log-group policy still passes: the group
+exists by name).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ CALLS = {
     "dynamodb:DescribeTable",
     "dynamodb:DescribeContinuousBackups",
     "kms:GetKeyRotationStatus",
+    "kms:GetKeyPolicy",
     "sns:GetTopicAttributes",
     "sqs:GetQueueAttributes",
     "lambda:GetFunctionConfiguration",
@@ -177,6 +179,9 @@ def test_compliant_stack_every_call_recorded_and_only_moto_blind_spots_reported(
     assert table["response"]["Table"]["SSEDescription"]["Status"] == "ENABLED"
     mandatory = {v["policy"] for v in doc["violations"] if v["level"] == "mandatory"}
     assert mandatory == MOTO_BLIND
+    assert doc["checkov"]["resource_count"] == doc["checkov"]["expected_count"]
+    assert len(doc["checkov"]["problems"]) == 2
+    assert all("CKV_AWS_116" in p for p in doc["checkov"]["problems"])
     assert status == 1
     assert verify_manifest(tmp_path / "live") == []
     types = {r["type"] for r in doc["capture"]["resources"]}
