@@ -117,11 +117,11 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _key() -> rsa.RSAPrivateKey:
+def new_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _certificate(
+def certificate(
     subject: str,
     key: rsa.RSAPrivateKey,
     issuer: tuple[x509.Certificate, rsa.RSAPrivateKey] | None,
@@ -196,9 +196,9 @@ class PKI:
 def make_pki(now: float) -> PKI:
     start = dt.datetime.fromtimestamp(now, tz=dt.UTC) - dt.timedelta(days=30)
     end = start + dt.timedelta(days=395)
-    root_key, inter_key, leaf_key, rogue_key = _key(), _key(), _key(), _key()
-    root = _certificate("Test Root CA", root_key, None, ca=True, start=start, end=end)
-    inter = _certificate(
+    root_key, inter_key, leaf_key, rogue_key = new_key(), new_key(), new_key(), new_key()
+    root = certificate("Test Root CA", root_key, None, ca=True, start=start, end=end)
+    inter = certificate(
         "Test Issuing CA", inter_key, (root, root_key), ca=True, start=start, end=end
     )
 
@@ -209,11 +209,11 @@ def make_pki(now: float) -> PKI:
         validity: tuple[dt.datetime, dt.datetime] = (start, end),
         cn: str = PAYPAL_HOST,
     ) -> x509.Certificate:
-        return _certificate(
+        return certificate(
             cn, leaf_key, issuer, ca=False, start=validity[0], end=validity[1], dns_names=names
         )
 
-    rogue_root = _certificate("Rogue Root CA", rogue_key, None, ca=True, start=start, end=end)
+    rogue_root = certificate("Rogue Root CA", rogue_key, None, ca=True, start=start, end=end)
     valid = leaf()
     expired = (start - dt.timedelta(days=60), start - dt.timedelta(days=1))
     variants = {
@@ -222,7 +222,7 @@ def make_pki(now: float) -> PKI:
         "wrong_host": pem(leaf(("www.example.com",), cn="www.example.com")) + pem(inter),
         "paypal_suffix_only": pem(leaf(("www.paypal.com",), cn="www.paypal.com")) + pem(inter),
         "self_signed": pem(
-            _certificate(
+            certificate(
                 PAYPAL_HOST,
                 leaf_key,
                 None,
