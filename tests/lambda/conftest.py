@@ -248,7 +248,9 @@ def build_platform(monkeypatch: pytest.MonkeyPatch, pki: events.PayPalPKI) -> Pl
         SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn},
     )
     sqs = boto3.client("sqs", region_name=REGION)
-    dlq_url = sqs.create_queue(QueueName=f"webhook-dlq-{SUFFIX}")["QueueUrl"]
+    dlq_url = sqs.create_queue(
+        QueueName=f"webhook-dlq-{SUFFIX}", Attributes={"KmsMasterKeyId": key_arn}
+    )["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
