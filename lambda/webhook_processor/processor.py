@@ -56,10 +56,14 @@ class BatchPlan:
     messages_by_key: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     poison: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 def plan_batch(messages: Iterable[tuple[str, str]]) -> BatchPlan:
-    """Classify ``(message_id, body)`` pairs; duplicates within a batch share one record."""
+    """Classify ``(message_id, body)`` pairs; duplicates within a batch share one record.
+
+    An unexpected error fails only its own message (it is retried, then dead-lettered by SQS).
+    """
     plan = BatchPlan()
     for message_id, body in messages:
         try:
@@ -72,6 +76,13 @@ def plan_batch(messages: Iterable[tuple[str, str]]) -> BatchPlan:
             )
         except PoisonMessageError as error:
             plan.poison[message_id] = str(error)
+            continue
+        except Exception as error:  # a bug must not hold back the whole batch
+            logger.error(
+                "unexpected error: message returns to the queue",
+                extra={"message_id": message_id, "error": type(error).__name__},
+            )
+            plan.failed.append(message_id)
             continue
         if record is None:
             plan.ignored.append(message_id)
@@ -180,7 +191,7 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
     """Process ``(message_id, body)`` pairs; returns the ids of messages to retry."""
     plan = plan_batch(messages)
     bodies = dict(messages)
-    failed: set[str] = set()
+    failed = set(plan.failed)
     for message_id, reason in plan.poison.items():
         logger.error("poison message", extra={"message_id": message_id, "reason": reason})
         error = clients.send_message(config.dlq_url, scrub_text(bodies[message_id]), reason=reason)

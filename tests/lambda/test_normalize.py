@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from provider_events import CASES, payload, paypal_payload, square_payload, stripe_payload
 
 from webhook_processor.exceptions import PoisonMessageError
@@ -169,3 +172,40 @@ def test_records_serialise_for_dynamodb_and_sns():
         "currency": {"DataType": "String", "StringValue": "USD"},
         "amount": {"DataType": "Number", "StringValue": "2300"},
     }
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(data, prefix=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*prefix, key)
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield (*prefix, index)
+            yield from _paths(value, (*prefix, index))
+
+
+@given(case=st.sampled_from(CASES), data=st.data(), value=JSON_VALUES)
+def test_any_corruption_of_a_stored_event_is_a_record_none_or_poison(case, data, value):
+    """A verified payload can never crash the processor (that would fail the whole batch)."""
+    event = payload(case.provider, case.event_type)
+    path = data.draw(st.sampled_from(list(_paths(event))))
+    corrupted = _with(event, value, *path)
+    with contextlib.suppress(PoisonMessageError):
+        _normalize(case.provider, corrupted)
+
+
+@pytest.mark.parametrize("created", [10**20, -(10**20), 253402300800])
+def test_event_times_out_of_range_are_poison(created):
+    data = _with(stripe_payload("charge.refunded"), created, "created")
+    with pytest.raises(PoisonMessageError, match="event time"):
+        _normalize("stripe", data)

@@ -101,3 +101,18 @@ def test_records_carry_the_envelope_correlation_id(platform):
     processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
     published = platform.notifications("ledger")
     assert sorted(n["correlation_id"] for n in published) == ["req-0", "req-1", "req-2"]
+
+
+def test_an_unexpected_error_fails_only_its_own_message(platform, monkeypatch):
+    messages = _envelopes()
+    real = processor.normalize
+
+    def flaky(provider, payload, **kwargs):
+        if payload.get("type") == CASES[1].event_type:
+            raise RuntimeError
+        return real(provider, payload, **kwargs)
+
+    monkeypatch.setattr(processor, "normalize", flaky)
+    response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+    assert len(platform.items()) == 2

@@ -60,12 +60,21 @@ def field(data: Any, path: str, kind: type[T]) -> T:
 
 def iso_utc(moment: datetime) -> str:
     """``moment`` as ISO-8601 UTC with microseconds and a ``Z`` (sortable as a string)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    except (OverflowError, ValueError):
+        msg = "event time is out of range"
+        raise PoisonMessageError(msg) from None
 
 
 def from_epoch(seconds: int) -> str:
     """An epoch-seconds event time (Stripe's ``created``) as ISO-8601 UTC."""
-    return iso_utc(datetime.fromtimestamp(seconds, UTC))
+    try:
+        moment = datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, ValueError, OSError):
+        msg = f"event time {seconds} is out of range"
+        raise PoisonMessageError(msg) from None
+    return iso_utc(moment)
 
 
 def from_rfc3339(text: str) -> str:
