@@ -1,13 +1,14 @@
 """Signature verification speed against the official SDKs: verifications per second, ours / theirs.
 
 Same machine, one core, a 2 KB body, both sides timed in turn on the same valid delivery: best of
-15 interleaved rounds, in CPU time (on a shared machine, time spent descheduled is noise). Each
-SDK gets its input in the form it takes: text where it wants text, a dict parsed from the raw body
-for Adyen's notification check (the parse is part of verifying a raw delivery). Targets from
-issue 3: >= 1.0 for Stripe (vs ``verify_header``), Square and Adyen; >= 5 for PayPal with a warm
-certificate cache, against ``paypalrestsdk`` with its download mocked. The PayPal SDK needs
-pyOpenSSL 24.2.1 and so runs in .venv-paypal: it times itself there (same loop, same delivery,
-same PKI, CPU time) and reports its rate back.
+15 interleaved rounds, in CPU time (on a shared machine, time spent descheduled is noise). Header
+names are lowercase, as a Function URL event delivers them to the receiver. Each SDK gets its
+input in the form it takes: text where it wants text, a dict parsed from the raw body for Adyen's
+notification check (the parse is part of verifying a raw delivery). Targets from issue 3: >= 1.0
+for Stripe (vs ``verify_header``), Square and Adyen; >= 5 for PayPal with a warm certificate
+cache, against ``paypalrestsdk`` with its download mocked. The PayPal SDK needs pyOpenSSL 24.2.1
+and so runs in .venv-paypal: it times itself there (same loop, same delivery, same PKI, CPU time)
+and reports its rate back.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def _hmac_pairs(kit: ModuleType) -> dict[str, tuple[Callable[[], object], Callab
     std_sdk = Webhook(kit.STANDARD_SECRET)
     pairs: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
         "stripe": (
-            lambda: stripe_check({"Stripe-Signature": stripe_header}, body),
+            lambda: stripe_check({"stripe-signature": stripe_header}, body),
             lambda: stripe.WebhookSignature.verify_header(
                 text, stripe_header, kit.STRIPE_SECRET, 300
             ),
@@ -121,7 +122,7 @@ def _hmac_pairs(kit: ModuleType) -> dict[str, tuple[Callable[[], object], Callab
             lambda: is_valid_hmac_notification(json.loads(adyen_body), kit.ADYEN_KEY_HEX),
         ),
         "adyen payload": (
-            lambda: payload_check({"HmacSignature": payload_sig}, body),
+            lambda: payload_check({"hmacsignature": payload_sig}, body),
             lambda: is_valid_hmac_payload(payload_sig, kit.ADYEN_KEY_HEX, body),
         ),
         "standardwebhooks": (

@@ -83,6 +83,11 @@ def lowercase_headers(raw: Mapping[str, object]) -> Headers:
     A name sent twice (differing only in case) with different values is ambiguous: looking it
     up rejects the delivery rather than guessing which value the signer meant.
     """
+    try:
+        if "".join(raw).islower():  # already folded, as in Lambda Function URL events: no copy
+            return raw
+    except TypeError:  # a name that is not a string
+        pass
     values = {str(name).lower(): value for name, value in raw.items()}
     if len(values) != len(raw):  # rare: the same name in two spellings
         values = {}
