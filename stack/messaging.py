@@ -16,6 +16,9 @@ from stack.naming import Naming
 from stack.resource_policies import deny_insecure_transport
 
 DLQ_RETENTION_SECONDS: Final = 14 * 24 * 3600  # the SQS maximum
+# The SQS maximum: the receiver accepts bodies up to 256 KB and its envelope adds a little, so
+# SQS's 256 KiB default would refuse the largest valid deliveries.
+MAX_MESSAGE_BYTES: Final = 1024 * 1024
 # Seconds SQS reuses a data key before asking KMS again: fewer KMS calls, same key.
 KMS_DATA_KEY_REUSE_SECONDS: Final = 300
 
@@ -47,6 +50,7 @@ class Messaging(pulumi.ComponentResource):
             name=dlq_name,
             kms_master_key_id=key_arn,
             kms_data_key_reuse_period_seconds=KMS_DATA_KEY_REUSE_SECONDS,
+            max_message_size=MAX_MESSAGE_BYTES,
             message_retention_seconds=DLQ_RETENTION_SECONDS,
             tags=naming.tags(),
             opts=child,
@@ -57,6 +61,7 @@ class Messaging(pulumi.ComponentResource):
             name=ingest_name,
             kms_master_key_id=key_arn,
             kms_data_key_reuse_period_seconds=KMS_DATA_KEY_REUSE_SECONDS,
+            max_message_size=MAX_MESSAGE_BYTES,
             visibility_timeout_seconds=visibility_timeout_seconds,
             redrive_policy=self.dead_letter_queue.arn.apply(
                 lambda arn: json.dumps(

@@ -12,6 +12,7 @@ import pytest
 from compliance.preview import Preview, ProgramError, Resource
 from stack import iam
 from stack.secrets import PLACEHOLDER
+from webhook_processor.config import DEFAULT_MAX_BODY_BYTES
 
 SUFFIX = "qa"
 # Types whose AWS resources take tags; every other custom type must be listed as not taggable,
@@ -275,6 +276,11 @@ def test_visibility_timeout_is_six_times_the_processor_timeout(
         )
         for function in functions(stack):
             assert function.inputs["timeout"] == int(timeout)
+
+
+def test_queues_take_the_largest_envelope_the_receiver_can_send(stack: Preview) -> None:
+    for each in stack.of_type("aws:sqs/queue:Queue"):
+        assert each.inputs["maxMessageSize"] == 1024 * 1024 > DEFAULT_MAX_BODY_BYTES, each.urn
 
 
 def test_dlq_keeps_messages_14_days(stack: Preview) -> None:
