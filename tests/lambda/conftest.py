@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import provider_events as events
 import pytest
 from moto import mock_aws
+
+from . import provider_events as events
 
 REGION = "us-east-1"
 SUFFIX = "qa"

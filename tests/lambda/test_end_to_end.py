@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-import provider_events as events
 import pytest
-from provider_events import CASES
 
 from webhook_processor.scrub import REDACTED
+
+from . import provider_events as events
+from .provider_events import CASES
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.provider}-{c.event_type}")
@@ -141,7 +142,7 @@ def test_a_verified_body_that_is_not_json_goes_to_the_dlq_and_is_scrubbed(platfo
 
 
 def test_a_message_that_keeps_failing_reaches_the_dlq_after_max_receive_count(platform):
-    from conftest import MAX_RECEIVE_COUNT
+    from .conftest import MAX_RECEIVE_COUNT
 
     platform.deliver("paypal", "CUSTOMER.DISPUTE.CREATED")
     platform.client("dynamodb").delete_table(TableName=platform.table_name)

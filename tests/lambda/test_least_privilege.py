@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import provider_events as events
 import pytest
 from botocore.exceptions import ClientError
-from conftest import PARAMETERS, REGION, Platform
 from moto.core import disable_iam_authentication, enable_iam_authentication
-from moto_iam import patch_moto_iam
 
 from stack import iam
 from webhook_processor import clients, receiver
+
+from . import provider_events as events
+from .conftest import PARAMETERS, REGION, Platform
+from .moto_iam import patch_moto_iam
 
 ACCOUNT = "123456789012"
 DENIED = "is not authorized to perform: "

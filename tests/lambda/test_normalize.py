@@ -8,12 +8,13 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from provider_events import CASES, payload, paypal_payload, square_payload, stripe_payload
 
 from webhook_processor.exceptions import PoisonMessageError
 from webhook_processor.normalize import normalize
 from webhook_processor.normalize._common import from_rfc3339, minor_units
 from webhook_processor.records import Status
+
+from .provider_events import CASES, payload, paypal_payload, square_payload, stripe_payload
 
 RECEIVED = "2024-11-27T00:00:01.000000Z"
 EVENT_TIMES = {

@@ -12,11 +12,12 @@ import json
 import os
 import re
 
-import provider_events as events
 import pytest
-from provider_events import CASES
 
 from webhook_processor.scrub import REDACTED
+
+from . import provider_events as events
+from .provider_events import CASES
 
 PAN_TYPED = "4242 4242 4242 4242"
 PAN_DIGITS = "4242424242424242"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import provider_events as events
 import pytest
 from botocore.stub import ANY, Stubber
-from conftest import LambdaContext
 
 from webhook_processor import clients, processor
 from webhook_processor.envelope import Envelope
+
+from . import provider_events as events
+from .conftest import LambdaContext
 
 CASES = [c for c in events.CASES if c.provider == "square"][:3]
 

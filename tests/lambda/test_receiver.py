@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from unittest import mock
 
-import provider_events as events
 import pytest
 from botocore.stub import Stubber
-from conftest import PARAMETERS
 
 from webhook_processor import clients
+
+from . import provider_events as events
+from .conftest import PARAMETERS
 
 
 def _assert_nothing_enqueued(platform):
