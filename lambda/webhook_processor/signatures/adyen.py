@@ -68,15 +68,18 @@ def _field(item: Mapping[str, Any], name: str) -> str:
     raise Rejected(Reason.MALFORMED_BODY)
 
 
-def _signing_string(item: Mapping[str, Any]) -> str:
-    """The documented ``:``-joined fields of one ``NotificationRequestItem``."""
+def _signing_string(item: Mapping[str, Any]) -> bytes:
+    """The documented ``:``-joined fields of one ``NotificationRequestItem``, as UTF-8."""
     amount = item.get("amount")
     if not isinstance(amount, Mapping):
         raise Rejected(Reason.MALFORMED_BODY)
     fields = [_field(item, name) for name in _FIELDS]
     fields += [_field(amount, "value"), _field(amount, "currency")]
     fields += [_field(item, name) for name in _TRAILING_FIELDS]
-    return ":".join(fields)
+    try:
+        return ":".join(fields).encode()
+    except UnicodeEncodeError:  # a lone surrogate escaped in the JSON: no signer produced it
+        raise Rejected(Reason.MALFORMED_BODY) from None
 
 
 def _items(body: bytes) -> list[Mapping[str, Any]]:
@@ -103,7 +106,7 @@ def _verify_items(mac: HmacSha256, body: bytes) -> None:
         signature = additional.get("hmacSignature") if isinstance(additional, dict) else None
         if not isinstance(signature, str) or not signature:
             raise Rejected(Reason.MISSING_SIGNATURE)
-        expected = b2a_base64(mac.digest(_signing_string(item).encode()), newline=False)
+        expected = b2a_base64(mac.digest(_signing_string(item)), newline=False)
         valid &= signature.isascii() and hmac.compare_digest(expected, signature.encode())
     if not valid:
         raise Rejected(Reason.BAD_SIGNATURE)

@@ -145,6 +145,12 @@ def _adyen_cases() -> dict[str, tuple[str, dict[str, str], bytes, Reason | None]
             R.MISSING_SIGNATURE,
         ),
         "item_not_json": ("notification_item", {}, b"{not json", R.MALFORMED_BODY),
+        "item_lone_surrogate": (
+            "notification_item",
+            {},
+            sigkit.adyen_notification([{**signed[0], "merchantReference": "\ud800"}]),
+            R.MALFORMED_BODY,
+        ),
         "item_no_amount": (
             "notification_item",
             {},

@@ -199,8 +199,11 @@ headers_strategy = st.dictionaries(
     header_values,
     max_size=8,
 )
+SIGNED_ITEM = sigkit.adyen_sign_item(sigkit.adyen_item())
+surrogates = st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=3)
+json_leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text() | surrogates
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    json_leaves,
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
     ),
@@ -213,9 +216,10 @@ adyen_shaped = st.builds(
             json_values,
             st.builds(lambda item: {"NotificationRequestItem": item}, json_values),
             st.builds(
-                lambda extra: {"NotificationRequestItem": {**sigkit.adyen_item(), **extra}},
+                lambda extra: {"NotificationRequestItem": {**SIGNED_ITEM, **extra}},
                 st.dictionaries(
-                    st.sampled_from(["amount", "additionalData", "success"]), json_values
+                    st.sampled_from(["amount", "additionalData", "success", "pspReference"]),
+                    json_values,
                 ),
             ),
         ),
@@ -223,6 +227,20 @@ adyen_shaped = st.builds(
     ),
 )
 bodies = st.one_of(st.binary(max_size=3000), adyen_shaped, st.just(b"[" * 5000 + b"]" * 5000))
+
+
+@PROPERTY
+@given(
+    overrides=st.dictionaries(
+        st.sampled_from([*SIGNED_ADYEN_FIELDS, "originalReference", "amount", "additionalData"]),
+        surrogates | json_leaves | json_values,
+        min_size=1,
+    )
+)
+def test_arbitrary_adyen_item_fields_never_raise(overrides: dict[str, Any]) -> None:
+    check = DELIVERIES["adyen_items"][0]
+    body = sigkit.adyen_notification([{**SIGNED_ITEM, **overrides}])
+    assert isinstance(check({}, body, now=NOW), Verdict)
 
 
 @pytest.fixture(scope="module")
