@@ -8,12 +8,23 @@ back to its default.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from webhook_processor.signatures._base import ConfigError
 
 UNSET_PREFIX = "UNSET:"
 """The stack's placeholder for a parameter nobody has filled in yet."""
+
+
+def _is_text(value: object) -> TypeGuard[str]:
+    """A string that encodes as UTF-8 (JSON can smuggle in lone surrogates)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Config:
@@ -38,7 +49,7 @@ class Config:
         value = self._raw.get(key, default)
         if value is None:
             raise self._fail(key, "is required")
-        if not isinstance(value, str) or not value.strip():
+        if not _is_text(value) or not value.strip():
             raise self._fail(key, "must be a non-empty string")
         if value.startswith(UNSET_PREFIX):
             raise self._fail(key, "still holds the UNSET: placeholder")
@@ -62,7 +73,7 @@ class Config:
             value = [part.strip() for part in value.split(",")]
         if not isinstance(value, list | tuple) or not value:
             raise self._fail(key, "must be a non-empty list of strings")
-        if not all(isinstance(item, str) and item.strip() for item in value):
+        if not all(_is_text(item) and item.strip() for item in value):
             raise self._fail(key, "must contain only non-empty strings")
         return tuple(value)
 
@@ -70,7 +81,7 @@ class Config:
         """An optional object of string -> string (empty when absent)."""
         value = self._raw.get(key, {})
         if not isinstance(value, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            _is_text(k) and _is_text(v) for k, v in value.items()
         ):
             raise self._fail(key, "must be an object of string -> string")
         return dict(value)

@@ -88,6 +88,8 @@ def test_unknown_provider() -> None:
     [
         ("stripe", {"secret": ""}, "non-empty string"),
         ("stripe", {"secret": 42}, "non-empty string"),
+        ("stripe", {"secret": "whsec_\ud800"}, "non-empty string"),
+        ("paypal", {"webhook_id": "W", "cert_pems_by_url": {"u": "\udfff"}}, "string -> string"),
         ("stripe", {"secret": "whsec_x", "tolerance": 0}, "between 1 and 86400"),
         ("stripe", {"secret": "whsec_x", "tolerance": "5 minutes"}, "between 1 and 86400"),
         ("stripe", {"secret": "whsec_x", "tolerance": True}, "between 1 and 86400"),
