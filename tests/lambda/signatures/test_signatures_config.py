@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webhook_processor.signatures import PROVIDERS, ConfigError, Reason, Verdict, verifier
 from webhook_processor.signatures.paypal import DEFAULT_CERT_URL_HOSTS
@@ -144,3 +147,31 @@ def test_reason_codes_are_stable_snake_case_strings() -> None:
         assert reason.value == reason.name.lower()
         assert f"{Verdict(reason)}" == f"invalid: {reason.value}"
     assert str(Verdict()) == "valid"
+
+
+KNOWN_KEYS = sorted(
+    {key for settings in GOOD.values() for key in settings}
+    | {"tolerance", "allowed_cert_url_hosts", "cert_host_names", "cert_pems_by_url"}
+)
+setting_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(),
+    st.text(st.characters(categories=["Cs"]), min_size=1, max_size=2),
+    st.lists(st.text(), max_size=3),
+    st.dictionaries(st.text(), st.text(), max_size=2),
+    st.sampled_from(["300", "https://hooks.example.com/x", "00ff", "payload", "whsec_QUJD"]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    provider=st.sampled_from(sorted(GOOD)),
+    raw=st.dictionaries(st.sampled_from(KNOWN_KEYS), setting_values, max_size=4),
+)
+def test_arbitrary_settings_build_or_raise_config_error(provider: str, raw: dict[str, Any]) -> None:
+    """Whatever the values, the outcome is a verifier or a ConfigError, never another error."""
+    with contextlib.suppress(ConfigError):
+        verifier(provider, raw)
