@@ -28,9 +28,7 @@ def _table(rows: list[tuple[str, Measurement]]) -> str:
     lines = [f"{'suite':<14} {'measurement':<46} {'value':>12} {'unit':<8} {'target':<12} ok"]
     for suite, m in rows:
         ok = "-" if m.ok is None else ("yes" if m.ok else "NO")
-        lines.append(
-            f"{suite:<14} {m.name:<46} {m.value:>12.3f} {m.unit:<8} {m.target:<12} {ok}"
-        )
+        lines.append(f"{suite:<14} {m.name:<46} {m.value:>12.3f} {m.unit:<8} {m.target:<12} {ok}")
     return "\n".join(lines)
 
 
