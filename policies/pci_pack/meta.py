@@ -7,7 +7,7 @@ framework reference, remediation steps, url, tags), which the registry meta-test
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -38,60 +38,48 @@ def _schema(config: Mapping[str, Mapping[str, Any]] | None) -> PolicyConfigSchem
     return PolicyConfigSchema(properties={k: dict(v) for k, v in config.items()})
 
 
+class Metadata(TypedDict):
+    """What every policy of the pack carries besides its ``validate`` (see the module docstring).
+
+    ``config`` is a JSON-schema property map; ``enforcement`` defaults to mandatory.
+    """
+
+    name: str
+    description: str
+    reference: str
+    severity: Severity
+    remediation: str
+    url: str
+    tags: list[str]
+    enforcement: NotRequired[EnforcementLevel]
+    config: NotRequired[Mapping[str, Mapping[str, Any]] | None]
+
+
+def _fields(meta: Metadata) -> dict[str, Any]:
+    """The constructor arguments both policy kinds share, from the pack's metadata."""
+    return {
+        "name": meta["name"],
+        "description": meta["description"],
+        "enforcement_level": meta.get("enforcement", EnforcementLevel.MANDATORY),
+        "config_schema": _schema(meta.get("config")),
+        "severity": meta["severity"],
+        "framework": pci(meta["reference"]),
+        "tags": meta["tags"],
+        "remediation_steps": meta["remediation"],
+        "url": meta["url"],
+    }
+
+
 def resource_policy(
-    *,
-    name: str,
-    description: str,
-    validate: ResourceValidation,
-    reference: str,
-    severity: Severity,
-    remediation: str,
-    url: str,
-    tags: list[str],
-    enforcement: EnforcementLevel = EnforcementLevel.MANDATORY,
-    config: Mapping[str, Mapping[str, Any]] | None = None,
+    *, validate: ResourceValidation, **meta: Unpack[Metadata]
 ) -> ResourceValidationPolicy:
-    """A resource policy with the pack's metadata; ``config`` is a JSON-schema property map."""
-    return ResourceValidationPolicy(
-        name=name,
-        description=description,
-        validate=validate,
-        enforcement_level=enforcement,
-        config_schema=_schema(config),
-        severity=severity,
-        framework=pci(reference),
-        tags=tags,
-        remediation_steps=remediation,
-        url=url,
-    )
+    """A resource policy with the pack's metadata."""
+    return ResourceValidationPolicy(validate=validate, **_fields(meta))
 
 
-def stack_policy(
-    *,
-    name: str,
-    description: str,
-    validate: StackValidation,
-    reference: str,
-    severity: Severity,
-    remediation: str,
-    url: str,
-    tags: list[str],
-    enforcement: EnforcementLevel = EnforcementLevel.MANDATORY,
-    config: Mapping[str, Mapping[str, Any]] | None = None,
-) -> StackValidationPolicy:
+def stack_policy(*, validate: StackValidation, **meta: Unpack[Metadata]) -> StackValidationPolicy:
     """A stack policy with the pack's metadata (cross-resource rules)."""
-    return StackValidationPolicy(
-        name=name,
-        description=description,
-        validate=validate,
-        enforcement_level=enforcement,
-        config_schema=_schema(config),
-        severity=severity,
-        framework=pci(reference),
-        tags=tags,
-        remediation_steps=remediation,
-        url=url,
-    )
+    return StackValidationPolicy(validate=validate, **_fields(meta))
 
 
 def setting(args: Any, key: str, schema: Mapping[str, Mapping[str, Any]]) -> Any:
