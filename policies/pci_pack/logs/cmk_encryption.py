@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from pulumi_policy import Severity
 
+from pci_pack.cmk import cmk_validation
 from pci_pack.meta import resource_policy
-from pci_pack.props import cmk_problem, label, matches, message, peek
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-
-
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if not matches(args.resource_type, LOG_GROUP):
-        return
-    problem = cmk_problem(peek(args.props, "kmsKeyId"), "kmsKeyId")
-    if problem:
-        report(
-            message(
-                f"Log group {label(args.resource_type, args.name)}",
-                problem,
-                "set kms_key_id to the stack's CMK ARN (its key policy must allow "
-                "logs.<region>.amazonaws.com)",
-            ),
-            None,
-        )
+FIX = (
+    "set kms_key_id to the stack's CMK ARN (its key policy must allow logs.<region>.amazonaws.com)"
+)
 
 
 POLICY = resource_policy(
     name="cloudwatch-log-group-cmk-encryption",
     description="CloudWatch log groups must be encrypted with a customer-managed KMS key.",
-    validate=_validate,
+    validate=cmk_validation(LOG_GROUP, "Log group", ("kmsKeyId",), FIX),
     reference="3.5.1",
     severity=Severity.HIGH,
     remediation="Set kms_key_id on the log group; allow CloudWatch Logs in the key policy.",

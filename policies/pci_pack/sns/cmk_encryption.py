@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from pulumi_policy import Severity
 
+from pci_pack.cmk import cmk_validation
 from pci_pack.meta import resource_policy
-from pci_pack.props import cmk_problem, label, matches, message, peek
 
 TOPIC = "aws:sns/topic:Topic"
-
-
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if not matches(args.resource_type, TOPIC):
-        return
-    problem = cmk_problem(peek(args.props, "kmsMasterKeyId"), "kmsMasterKeyId")
-    if problem:
-        report(
-            message(
-                f"SNS topic {label(args.resource_type, args.name)}",
-                problem,
-                "set kms_master_key_id to the stack's customer-managed key ARN",
-            ),
-            None,
-        )
+FIX = "set kms_master_key_id to the stack's customer-managed key ARN"
 
 
 POLICY = resource_policy(
     name="sns-topic-cmk-encryption",
     description="SNS topics must be encrypted with a customer-managed KMS key.",
-    validate=_validate,
+    validate=cmk_validation(TOPIC, "SNS topic", ("kmsMasterKeyId",), FIX),
     reference="3.5.1",
     severity=Severity.HIGH,
     remediation="Set kms_master_key_id to a customer-managed key, not alias/aws/sns.",

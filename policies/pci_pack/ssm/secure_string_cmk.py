@@ -6,32 +6,27 @@ receiver trusts, so plain ``String`` parameters are not allowed.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from pulumi_policy import ResourceValidationArgs, Severity
 
+from pci_pack.cmk import cmk_validation
 from pci_pack.meta import resource_policy
-from pci_pack.props import cmk_problem, get, label, matches, message, peek
+from pci_pack.props import get
 
 PARAMETER = "aws:ssm/parameter:Parameter"
 FIX = "set type='SecureString' and key_id to the stack's customer-managed key ARN"
 
 
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if not matches(args.resource_type, PARAMETER):
-        return
-    subject = f"SSM parameter {label(args.resource_type, args.name)}"
+def _secure_string(args: ResourceValidationArgs) -> str | None:
     kind = get(args.props, "type")
     if kind != "SecureString":
-        report(message(subject, f"has type {kind!r}, not 'SecureString'", FIX), None)
-        return
-    problem = cmk_problem(peek(args.props, "keyId"), "keyId")
-    if problem:
-        report(message(subject, problem, FIX), None)
+        return f"has type {kind!r}, not 'SecureString'"
+    return None
 
 
 POLICY = resource_policy(
     name="ssm-parameter-secure-string-cmk",
     description="SSM parameters must be SecureStrings encrypted with a customer-managed KMS key.",
-    validate=_validate,
+    validate=cmk_validation(PARAMETER, "SSM parameter", ("keyId",), FIX, _secure_string),
     reference="3.5.1",
     severity=Severity.CRITICAL,
     remediation="Use type='SecureString' with key_id set to a customer-managed key.",

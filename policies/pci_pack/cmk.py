@@ -1,0 +1,43 @@
+"""The one check behind every "encrypted with a customer-managed KMS key" rule (PCI DSS 3.5.1).
+
+The rules differ only in the resource type, where its key is set, how messages name it and the
+fix; some first check a precondition of their own (encryption enabled, a SecureString type).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pulumi_policy import ReportViolation, ResourceValidation, ResourceValidationArgs
+
+from pci_pack.props import cmk_problem, label, matches, message, peek
+
+Precheck = Callable[[ResourceValidationArgs], str | None]
+"""A rule's own first check: a problem to report instead, or None to go on to the key.
+
+It may also call ``args.not_applicable``."""
+
+
+def cmk_validation(
+    resource_type: str,
+    noun: str,
+    key_path: tuple[str, ...],
+    fix: str,
+    precheck: Precheck | None = None,
+) -> ResourceValidation:
+    """Validate that ``resource_type``'s key at ``key_path`` is a customer-managed key.
+
+    A violation reads ``<noun> '<name>' (<type>) <problem>. Fix: <fix>``; the problem names the
+    key's setting as its last path element.
+    """
+
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if not matches(args.resource_type, resource_type):
+            return
+        problem = precheck(args) if precheck else None
+        if problem is None:
+            problem = cmk_problem(peek(args.props, *key_path), key_path[-1])
+        if problem:
+            report(message(f"{noun} {label(args.resource_type, args.name)}", problem, fix), None)
+
+    return validate
