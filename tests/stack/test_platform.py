@@ -10,24 +10,16 @@ from typing import Any
 import pytest
 
 from compliance.preview import Preview, ProgramError, Resource
+from pci_pack.general import required_tags
 from stack import iam
 from stack.secrets import PLACEHOLDER
 from webhook_processor.config import DEFAULT_MAX_BODY_BYTES
 
 SUFFIX = "qa"
-# Types whose AWS resources take tags; every other custom type must be listed as not taggable,
-# so a new resource type cannot slip past the tagging rule unclassified.
-TAGGABLE = {
-    "aws:kms/key:Key",
-    "aws:dynamodb/table:Table",
-    "aws:sns/topic:Topic",
-    "aws:sqs/queue:Queue",
-    "aws:ssm/parameter:Parameter",
-    "aws:iam/role:Role",
-    "aws:cloudwatch/logGroup:LogGroup",
-    "aws:lambda/function:Function",
-    "aws:lambda/eventSourceMapping:EventSourceMapping",
-}
+# Types whose AWS resources take tags: the policy pack's list (the required-tags rule's own), so
+# the stack and the rule agree; every other custom type must be listed as not taggable, so a new
+# resource type cannot slip past the tagging rule unclassified.
+TAGGABLE = set(required_tags.TAGGABLE)
 NOT_TAGGABLE = {
     "aws:kms/alias:Alias",
     "aws:sns/topicPolicy:TopicPolicy",
