@@ -167,17 +167,18 @@ def _write(catalog: Catalog, evidence: Evidence, capture: Mapping[str, Any], out
 def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
     """Produce build/compliance/ and return the evidence and the exit status."""
     out: Path = args.output
+    reused_junit = args.junit.read_bytes() if args.junit else None  # it may live in `out`
     if out.exists():
         shutil.rmtree(out)  # stale files would otherwise enter the manifest
     out.mkdir(parents=True)
     catalog = load_catalog()
     junit = out / "tests" / "junit.xml"
     tests_run = None
-    if args.junit is None:
+    if reused_junit is None:
         tests_run = start_evidence_tests(junit)
     else:
         junit.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(args.junit, junit)
+        junit.write_bytes(reused_junit)
     try:
         capture, mode, source = load_capture(args)
     except InputError:

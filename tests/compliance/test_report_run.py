@@ -165,3 +165,21 @@ def test_evidence_markers_reach_the_junit_and_import_errors_are_reported(tmp_pat
     _, problems = junit_evidence(junit)
     assert len(problems) == 1
     assert "test_unimportable" in problems[0]
+
+
+@needs_checkov
+def test_a_junit_inside_the_output_dir_survives_the_rebuild(tmp_path):
+    status, out = _report(tmp_path, "--from-stack-export", str(EXPORT_FILE))
+    again = main(
+        [
+            "report",
+            "--output",
+            str(out),
+            "--junit",
+            str(out / "tests" / "junit.xml"),
+            "--from-stack-export",
+            str(EXPORT_FILE),
+        ]
+    )
+    assert again == status == 0
+    assert len(read_junit(out / "tests" / "junit.xml")) == len(read_junit(JUNIT))
