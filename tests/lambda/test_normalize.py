@@ -47,6 +47,34 @@ def test_stored_events_become_records(case):
         assert record.occurred_at == expected_time
 
 
+# Everything a stored record may hold: identifiers, amount, status and times. No customer,
+# card, address or free-text field of the provider payload survives normalisation.
+RECORD_FIELDS = {
+    "transaction_id",
+    "timestamp",
+    "provider",
+    "event_id",
+    "event_type",
+    "object_id",
+    "status",
+    "amount",
+    "currency",
+    "occurred_at",
+    "received_at",
+    "correlation_id",
+}
+
+
+@pytest.mark.evidence("3.2.1")
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.provider}-{c.event_type}")
+def test_stored_items_hold_only_the_minimum_fields(case):
+    data = payload(case.provider, case.event_type, "note")
+    record = _normalize(case.provider, data)
+    assert record is not None
+    assert set(record.to_item()) == RECORD_FIELDS
+    assert set(json.loads(record.to_message())) == RECORD_FIELDS
+
+
 def test_two_events_of_one_transaction_have_distinct_keys():
     records = [_normalize(c.provider, payload(c.provider, c.event_type)) for c in CASES]
     assert len({r.key for r in records if r}) == len(CASES)

@@ -275,6 +275,7 @@ def test_queues_take_the_largest_envelope_the_receiver_can_send(stack: Preview) 
         assert each.inputs["maxMessageSize"] == 1024 * 1024 > DEFAULT_MAX_BODY_BYTES, each.urn
 
 
+@pytest.mark.evidence("3.2.1")
 def test_dlq_keeps_messages_14_days(stack: Preview) -> None:
     assert queue(stack, "webhook-dlq-qa").inputs["messageRetentionSeconds"] == 14 * 24 * 3600
 
