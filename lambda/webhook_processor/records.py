@@ -1,4 +1,7 @@
-"""The transaction record: one row in the table and one message on the topic per event."""
+"""The transaction record: one row in the table and one message on the topic per event.
+
+A record is the provider-independent event a normaliser extracts plus its key and delivery.
+"""
 
 from __future__ import annotations
 
@@ -24,17 +27,10 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
-class TransactionRecord:
-    """A provider event reduced to what downstream services need, free of cardholder data.
-
-    ``transaction_id`` is provider-prefixed (``stripe:pi_...``) so providers never collide;
-    ``timestamp`` is the provider's event time plus the event id, so two events of one
-    transaction never collide and a redelivered event maps to the same key (idempotency).
-    """
+class ProviderEvent:
+    """What a provider normaliser extracts from one event (the provider-independent part)."""
 
     transaction_id: str
-    timestamp: str
-    provider: str
     event_id: str
     event_type: str
     status: Status
@@ -42,6 +38,19 @@ class TransactionRecord:
     currency: str
     occurred_at: str
     object_id: str
+
+
+@dataclass(frozen=True)
+class TransactionRecord(ProviderEvent):
+    """A provider event reduced to what downstream services need, free of cardholder data.
+
+    ``transaction_id`` is provider-prefixed (``stripe:pi_...``) so providers never collide;
+    ``timestamp`` is the provider's event time plus the event id, so two events of one
+    transaction never collide and a redelivered event maps to the same key (idempotency).
+    """
+
+    timestamp: str
+    provider: str
     received_at: str
     correlation_id: str
 

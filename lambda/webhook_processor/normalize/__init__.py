@@ -8,12 +8,12 @@ is one module and one line in ``NORMALIZERS``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from typing import Any
 
 from webhook_processor.exceptions import PoisonMessageError
 from webhook_processor.normalize import paypal, square, stripe
-from webhook_processor.normalize._common import ProviderEvent
-from webhook_processor.records import TransactionRecord
+from webhook_processor.records import ProviderEvent, TransactionRecord
 
 __all__ = ["NORMALIZERS", "ProviderEvent", "normalize"]
 
@@ -42,16 +42,9 @@ def normalize(
     if event is None:
         return None
     return TransactionRecord(
-        transaction_id=event.transaction_id,
+        **asdict(event),
         timestamp=f"{event.occurred_at}#{event.event_id}",
         provider=provider,
-        event_id=event.event_id,
-        event_type=event.event_type,
-        status=event.status,
-        amount=event.amount,
-        currency=event.currency,
-        occurred_at=event.occurred_at,
-        object_id=event.object_id,
         received_at=received_at,
         correlation_id=correlation_id,
     )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from webhook_processor.exceptions import PoisonMessageError
-from webhook_processor.records import Status
 
 T = TypeVar("T")
 
@@ -21,20 +19,6 @@ _EXPONENTS = {
     **dict.fromkeys(("PYG", "RWF", "TWD", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
     **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
 }
-
-
-@dataclass(frozen=True)
-class ProviderEvent:
-    """What a provider normaliser extracts from one event (the provider-independent part)."""
-
-    transaction_id: str
-    event_id: str
-    event_type: str
-    status: Status
-    amount: int
-    currency: str
-    occurred_at: str
-    object_id: str
 
 
 def field(data: Any, path: str, kind: type[T]) -> T:

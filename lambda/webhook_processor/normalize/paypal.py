@@ -10,13 +10,12 @@ from typing import Any
 
 from webhook_processor.exceptions import PoisonMessageError
 from webhook_processor.normalize._common import (
-    ProviderEvent,
     currency_code,
     field,
     from_rfc3339,
     minor_units,
 )
-from webhook_processor.records import Status
+from webhook_processor.records import ProviderEvent, Status
 
 PREFIX = "paypal:"
 

@@ -10,13 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from webhook_processor.normalize._common import (
-    ProviderEvent,
     currency_code,
     field,
     from_rfc3339,
     non_negative,
 )
-from webhook_processor.records import Status
+from webhook_processor.records import ProviderEvent, Status
 
 PREFIX = "square:"
 _COMPLETED = "COMPLETED"

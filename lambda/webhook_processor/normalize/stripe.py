@@ -6,13 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from webhook_processor.normalize._common import (
-    ProviderEvent,
     currency_code,
     field,
     from_epoch,
     non_negative,
 )
-from webhook_processor.records import Status
+from webhook_processor.records import ProviderEvent, Status
 
 PREFIX = "stripe:"
 
