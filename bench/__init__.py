@@ -20,5 +20,12 @@ class Measurement:
     ok: bool | None = None
     detail: str = ""
 
+    @classmethod
+    def below(
+        cls, name: str, value: float, unit: str, limit: float, detail: str = ""
+    ) -> Measurement:
+        """A figure whose target is staying under ``limit`` (the target text and verdict agree)."""
+        return cls(name, value, unit, f"< {limit:g} {unit}", value < limit, detail)
+
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -217,12 +217,11 @@ def _bundle() -> list[Measurement]:
         )
     size_mb = BUNDLE.stat().st_size / 1024 / 1024
     return [
-        Measurement(
+        Measurement.below(
             name="bundle size (build/lambda.zip)",
             value=size_mb,
             unit="MB",
-            target=f"< {BUNDLE_LIMIT_MB:g} MB",
-            ok=size_mb < BUNDLE_LIMIT_MB,
+            limit=BUNDLE_LIMIT_MB,
         )
     ]
 

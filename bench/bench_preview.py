@@ -50,12 +50,11 @@ def run() -> list[Measurement]:
             times = [_fresh_process_seconds(Path(tmp) / "p.json", *extra) for _ in range(RUNS)]
             median = statistics.median(times)
             measurements.append(
-                Measurement(
+                Measurement.below(
                     name=f"preview{label}, fresh process (median)",
                     value=median,
                     unit="s",
-                    target=f"< {TARGET_SECONDS:g} s",
-                    ok=median < TARGET_SECONDS,
+                    limit=TARGET_SECONDS,
                     detail=f"{RUNS} runs, min {min(times):.3f} s, max {max(times):.3f} s",
                 )
             )
