@@ -76,6 +76,18 @@ PROCESSOR_POLICY = {
     ],
 }
 
+# What both baseline functions (processor and receiver) set to comply with the pack.
+FUNCTION_SETTINGS: dict[str, Any] = {
+    "runtime": "python3.12",
+    "architectures": ["arm64"],
+    "memorySize": 1024.0,
+    "timeout": 60.0,
+    "tracingConfig": {"mode": "Active"},
+    "reservedConcurrentExecutions": 100.0,
+    "kmsKeyArn": KEY_ARN,
+    "deadLetterConfig": {"targetArn": DLQ_ARN},
+}
+
 # kind -> (type token, logical name, wire inputs)
 BASELINES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "provider": (
@@ -207,14 +219,7 @@ BASELINES: dict[str, tuple[str, str, dict[str, Any]]] = {
         "webhook-processor-dev",
         {
             "name": "webhook-processor-dev",
-            "runtime": "python3.12",
-            "architectures": ["arm64"],
-            "memorySize": 1024.0,
-            "timeout": 60.0,
-            "tracingConfig": {"mode": "Active"},
-            "reservedConcurrentExecutions": 100.0,
-            "kmsKeyArn": KEY_ARN,
-            "deadLetterConfig": {"targetArn": DLQ_ARN},
+            **FUNCTION_SETTINGS,
             "loggingConfig": {"logFormat": "JSON", "logGroup": "/aws/lambda/webhook-processor-dev"},
             "environment": {
                 "variables": {
@@ -232,14 +237,7 @@ BASELINES: dict[str, tuple[str, str, dict[str, Any]]] = {
         "webhook-receiver-dev",
         {
             "name": "webhook-receiver-dev",
-            "runtime": "python3.12",
-            "architectures": ["arm64"],
-            "memorySize": 1024.0,
-            "timeout": 60.0,
-            "tracingConfig": {"mode": "Active"},
-            "reservedConcurrentExecutions": 100.0,
-            "kmsKeyArn": KEY_ARN,
-            "deadLetterConfig": {"targetArn": DLQ_ARN},
+            **FUNCTION_SETTINGS,
             "loggingConfig": {"logFormat": "JSON", "logGroup": "/aws/lambda/webhook-receiver-dev"},
             "environment": {
                 "variables": {
