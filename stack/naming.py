@@ -17,6 +17,10 @@ PROJECT: Final = "payment-webhooks"
 NAME_LIMITS: Final[Mapping[str, int]] = {
     "payment-transactions": 255,  # DynamoDB table
     "payment-events": 256,  # SNS topic
+    "payment-alerts": 256,  # SNS topic
+    "webhook-dlq-alarm": 255,  # CloudWatch alarm
+    "webhook-receiver-errors-alarm": 255,  # CloudWatch alarm
+    "webhook-processor-errors-alarm": 255,  # CloudWatch alarm
     "webhook-events": 80,  # SQS queue
     "webhook-dlq": 80,  # SQS queue
     "webhook-receiver": 64,  # Lambda function
@@ -60,6 +64,10 @@ class Naming:
     def log_group(self, function_type: str) -> str:
         """The log group Lambda would write to for the function of this type."""
         return f"{_LOG_GROUP_PREFIX}{self.name(function_type)}"
+
+    def alarm_arn_pattern(self, region: str, account_id: str) -> str:
+        """ARNs of this stack's alarms (every alarm name ends with the suffix)."""
+        return f"arn:aws:cloudwatch:{region}:{account_id}:alarm:*-{self.suffix}"
 
     def parameter(self, provider: str, value: str) -> str:
         """The SSM parameter path of one provider's signing value."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from stack.alerting import Alerting
 from stack.config import StackConfig
 from stack.functions import FunctionInputs, FunctionSettings, WebhookFunctions
 from stack.messaging import Messaging
@@ -82,6 +83,19 @@ class PaymentWebhooks(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        self.alerting = Alerting(
+            naming,
+            key_arn=key_arn,
+            account_id=account_id,
+            region=REGION,
+            dead_letter_queue_name=self.messaging.dead_letter_queue.name,
+            function_names={
+                "webhook-receiver": self.functions.receiver.name,
+                "webhook-processor": self.functions.processor.name,
+            },
+            alert_email=config.alert_email,
+            opts=child,
+        )
         self.outputs: dict[str, pulumi.Output[object]] = {
             "receiverUrl": self.functions.receiver_url.function_url,
             "receiverFunctionName": self.functions.receiver.name,
@@ -92,6 +106,7 @@ class PaymentWebhooks(pulumi.ComponentResource):
             "deadLetterQueueUrl": self.messaging.dead_letter_queue.url,
             "keyArn": key_arn,
             "keyAlias": self.security.alias.name,
+            "alertsTopicArn": self.alerting.topic.arn,
             "parameterNames": pulumi.Output.all(
                 **{env: p.name for env, p in self.secrets.parameters.items()}
             ),

@@ -25,6 +25,7 @@ def key_policy(
     region: str,
     log_group_names: Sequence[str],
     topic_arn: str,
+    alarm_arn_pattern: str,
     partition: str = "aws",
 ) -> PolicyDocument:
     """The CMK's key policy.
@@ -35,6 +36,8 @@ def key_policy(
       condition), which AWS requires before a log group can be created with a CMK.
     - SNS may use it only for this stack's topic, so the topic can deliver to subscriber queues
       encrypted with the same key.
+    - CloudWatch may use it only for this stack's alarms, which publish to the encrypted alerts
+      topic (without it alarm notifications are silently dropped).
     """
     root = f"arn:{partition}:iam::{account_id}:root"
     log_group_arns = sorted(
@@ -72,7 +75,26 @@ def key_policy(
                 "Resource": "*",
                 "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
             },
+            {
+                "Sid": "CloudWatchAlarmsForAlertsTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+                "Condition": _from_alarms(account_id, alarm_arn_pattern),
+            },
         ],
+    }
+
+
+def _deny_insecure_transport_statement(service: str, resource_arn: str) -> dict[str, object]:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": f"{service}:*",
+        "Resource": resource_arn,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
 
 
@@ -80,14 +102,33 @@ def deny_insecure_transport(service: str, resource_arn: str) -> PolicyDocument:
     """A resource policy that refuses any request not made over TLS (PCI DSS 4.2.1)."""
     return {
         "Version": _VERSION,
+        "Statement": [_deny_insecure_transport_statement(service, resource_arn)],
+    }
+
+
+def _from_alarms(account_id: str, alarm_arn_pattern: str) -> dict[str, object]:
+    """CloudWatch acting for this stack's alarms only (no confused deputy)."""
+    return {
+        "StringEquals": {"aws:SourceAccount": account_id},
+        "ArnLike": {"aws:SourceArn": alarm_arn_pattern},
+    }
+
+
+def alarm_topic_policy(
+    *, topic_arn: str, account_id: str, alarm_arn_pattern: str
+) -> PolicyDocument:
+    """The alerts topic: TLS only, and only this stack's CloudWatch alarms may publish."""
+    return {
+        "Version": _VERSION,
         "Statement": [
+            _deny_insecure_transport_statement("sns", topic_arn),
             {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": f"{service}:*",
-                "Resource": resource_arn,
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
+                "Sid": "CloudWatchAlarmsPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": _from_alarms(account_id, alarm_arn_pattern),
+            },
         ],
     }

@@ -28,6 +28,7 @@ NOT_TAGGABLE = {
     "aws:lambda/functionUrl:FunctionUrl",
     "aws:lambda/permission:Permission",
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    "aws:sns/topicSubscription:TopicSubscription",
 }
 
 
@@ -66,8 +67,10 @@ def test_inventory(stack: Preview) -> None:
         "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 2,
         "aws:lambda/functionUrl:FunctionUrl": 1,
         "aws:lambda/permission:Permission": 2,
-        "aws:sns/topic:Topic": 1,
-        "aws:sns/topicPolicy:TopicPolicy": 1,
+        "aws:sns/topic:Topic": 2,
+        "aws:sns/topicPolicy:TopicPolicy": 2,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
+        "payment-webhooks:alerting:Alerting": 1,
         "aws:sqs/queue:Queue": 2,
         "aws:sqs/queuePolicy:QueuePolicy": 2,
         "aws:ssm/parameter:Parameter": 4,
@@ -90,7 +93,15 @@ def test_every_resource_name_carries_the_suffix(stack: Preview) -> None:
     ("type_", "physical"),
     [
         ("aws:dynamodb/table:Table", {"payment-transactions-qa"}),
-        ("aws:sns/topic:Topic", {"payment-events-qa"}),
+        ("aws:sns/topic:Topic", {"payment-events-qa", "payment-alerts-qa"}),
+        (
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            {
+                "webhook-dlq-alarm-qa",
+                "webhook-receiver-errors-alarm-qa",
+                "webhook-processor-errors-alarm-qa",
+            },
+        ),
         ("aws:sqs/queue:Queue", {"webhook-events-qa", "webhook-dlq-qa"}),
         ("aws:lambda/function:Function", {"webhook-receiver-qa", "webhook-processor-qa"}),
         ("aws:iam/role:Role", {"webhook-receiver-role-qa", "webhook-processor-role-qa"}),
@@ -126,7 +137,7 @@ def test_every_taggable_resource_carries_the_required_tags(stack: Preview) -> No
         "Owner": "payments-team@example.com",
     }
     tagged = [r for r in custom(stack) if r.type in TAGGABLE]
-    assert len(tagged) == 16
+    assert len(tagged) == 20
     for resource in tagged:
         tags = resource.inputs.get("tags") or {}
         assert expected.items() <= tags.items(), resource.urn
@@ -210,7 +221,8 @@ def test_everything_is_encrypted_with_the_one_cmk(stack: Preview) -> None:
     assert table.inputs["serverSideEncryption"] == {"enabled": True, "kmsKeyArn": arn}
     for queue in stack.of_type("aws:sqs/queue:Queue"):
         assert queue.inputs["kmsMasterKeyId"] == arn, queue.urn
-    assert one(stack, "aws:sns/topic:Topic").inputs["kmsMasterKeyId"] == arn
+    for topic in stack.of_type("aws:sns/topic:Topic"):
+        assert topic.inputs["kmsMasterKeyId"] == arn, topic.urn
     for parameter in stack.of_type("aws:ssm/parameter:Parameter"):
         assert parameter.inputs["type"] == "SecureString", parameter.urn
         assert parameter.inputs["keyId"] == arn, parameter.urn
@@ -289,17 +301,98 @@ def test_queues_and_topic_deny_non_tls_access(stack: Preview) -> None:
     targets = [
         (q.outputs["url"], "sqs", q.outputs["arn"]) for q in stack.of_type("aws:sqs/queue:Queue")
     ]
-    topic_policy = one(stack, "aws:sns/topicPolicy:TopicPolicy")
-    topic = one(stack, "aws:sns/topic:Topic")
-    assert topic_policy.inputs["arn"] == topic.outputs["arn"]
-    policies[topic.outputs["arn"]] = json.loads(topic_policy.inputs["policy"])
-    targets.append((topic.outputs["arn"], "sns", topic.outputs["arn"]))
+    for topic_policy in stack.of_type("aws:sns/topicPolicy:TopicPolicy"):
+        policies[topic_policy.inputs["arn"]] = json.loads(topic_policy.inputs["policy"])
+    targets += [
+        (t.outputs["arn"], "sns", t.outputs["arn"]) for t in stack.of_type("aws:sns/topic:Topic")
+    ]
+    assert len(targets) == 4
     for key, service, arn in targets:
-        (deny,) = policies[key]["Statement"]
-        assert deny["Effect"] == "Deny"
+        (deny,) = [s for s in policies[key]["Statement"] if s["Effect"] == "Deny"]
         assert deny["Action"] == f"{service}:*"
         assert deny["Resource"] == arn
         assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+# --- alerting -----------------------------------------------------------------------------
+
+
+def alarms(stack: Preview) -> dict[str, dict[str, Any]]:
+    return {
+        a.inputs["name"]: a.inputs for a in stack.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    }
+
+
+@pytest.mark.evidence("10.7.2")
+def test_dead_letters_and_function_errors_alarm_the_alerts_topic(stack: Preview) -> None:
+    topic = one(stack, "aws:sns/topic:Topic", "payment-alerts-qa").outputs["arn"]
+    found = alarms(stack)
+    watched = {
+        name: (a["namespace"], a["metricName"], a["statistic"], a["dimensions"])
+        for name, a in found.items()
+    }
+    assert watched == {
+        "webhook-dlq-alarm-qa": (
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            "Maximum",
+            {"QueueName": "webhook-dlq-qa"},
+        ),
+        "webhook-receiver-errors-alarm-qa": (
+            "AWS/Lambda",
+            "Errors",
+            "Sum",
+            {"FunctionName": "webhook-receiver-qa"},
+        ),
+        "webhook-processor-errors-alarm-qa": (
+            "AWS/Lambda",
+            "Errors",
+            "Sum",
+            {"FunctionName": "webhook-processor-qa"},
+        ),
+    }
+    for name, alarm in found.items():
+        assert (alarm["comparisonOperator"], alarm["threshold"]) == ("GreaterThanThreshold", 0), (
+            name
+        )
+        assert (alarm["period"], alarm["evaluationPeriods"]) == (300, 1), name
+        assert alarm["alarmActions"] == [topic], name
+        assert alarm["okActions"] == [topic], name
+
+
+def test_only_this_stacks_alarms_may_publish_alerts_and_use_the_key(stack: Preview) -> None:
+    topic = one(stack, "aws:sns/topic:Topic", "payment-alerts-qa")
+    (policy,) = [
+        json.loads(p.inputs["policy"])
+        for p in stack.of_type("aws:sns/topicPolicy:TopicPolicy")
+        if p.inputs["arn"] == topic.outputs["arn"]
+    ]
+    (publish,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    key_policy = json.loads(one(stack, "aws:kms/key:Key").inputs["policy"])
+    (use_key,) = [
+        s for s in key_policy["Statement"] if s["Sid"] == "CloudWatchAlarmsForAlertsTopic"
+    ]
+    account = key_arn(stack).split(":")[4]
+    for statement in (publish, use_key):
+        assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+        assert statement["Condition"] == {
+            "StringEquals": {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:us-east-1:{account}:alarm:*-qa"},
+        }
+    for name in alarms(stack):
+        assert name.endswith("-qa")
+
+
+def test_alert_email_subscribes_to_the_alerts_topic(preview_stack: Callable[..., Preview]) -> None:
+    assert not preview_stack().of_type("aws:sns/topicSubscription:TopicSubscription")
+    stack = preview_stack(alertEmail="oncall@example.com")
+    subscription = one(stack, "aws:sns/topicSubscription:TopicSubscription").inputs
+    topic = one(stack, "aws:sns/topic:Topic", "payment-alerts-qa").outputs["arn"]
+    assert (subscription["topic"], subscription["protocol"], subscription["endpoint"]) == (
+        topic,
+        "email",
+        "oncall@example.com",
+    )
 
 
 # --- functions ----------------------------------------------------------------------------
@@ -422,7 +515,7 @@ def test_receiver_environment(stack: Preview) -> None:
 def test_processor_environment(stack: Preview) -> None:
     assert environment(stack, "webhook-processor-qa") == {
         "TABLE_NAME": "payment-transactions-qa",
-        "TOPIC_ARN": one(stack, "aws:sns/topic:Topic").outputs["arn"],
+        "TOPIC_ARN": one(stack, "aws:sns/topic:Topic", "payment-events-qa").outputs["arn"],
         "DLQ_URL": queue(stack, "webhook-dlq-qa").outputs["url"],
         "POWERTOOLS_SERVICE_NAME": "webhook-processor",
         "POWERTOOLS_LOG_LEVEL": "INFO",
@@ -486,7 +579,7 @@ def test_role_policies_are_the_pure_documents_over_this_stacks_arns(stack: Previ
             **common,
             iam.INGEST_QUEUE: [queue(stack, "webhook-events-qa").outputs["arn"]],
             iam.TABLE: [one(stack, "aws:dynamodb/table:Table").outputs["arn"]],
-            iam.TOPIC: [one(stack, "aws:sns/topic:Topic").outputs["arn"]],
+            iam.TOPIC: [one(stack, "aws:sns/topic:Topic", "payment-events-qa").outputs["arn"]],
         },
     }
     for kind, resources in expected.items():
@@ -517,7 +610,7 @@ def test_first_preview_of_a_new_stack_registers_the_same_resources(
     unknown = preview_stack(unknowns=True)
     assert [r.urn for r in unknown.resources] == [r.urn for r in stack.resources]
     # Computed values are unknown there, and land as null in the capture.
-    assert one(unknown, "aws:sns/topic:Topic").inputs["kmsMasterKeyId"] is None
+    assert one(unknown, "aws:sns/topic:Topic", "payment-events-qa").inputs["kmsMasterKeyId"] is None
 
 
 def test_bad_config_stops_the_program_before_any_resource(

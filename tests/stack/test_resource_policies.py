@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from stack.resource_policies import deny_insecure_transport, key_policy
+from stack.resource_policies import alarm_topic_policy, deny_insecure_transport, key_policy
 
 POLICY = key_policy(
     account_id="123456789012",
     region="us-east-1",
     log_group_names=["/aws/lambda/webhook-receiver-dev", "/aws/lambda/webhook-processor-dev"],
     topic_arn="arn:aws:sns:us-east-1:123456789012:payment-events-dev",
+    alarm_arn_pattern="arn:aws:cloudwatch:us-east-1:123456789012:alarm:*-dev",
 )
+FROM_STACK_ALARMS = {
+    "StringEquals": {"aws:SourceAccount": "123456789012"},
+    "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*-dev"},
+}
 
 
 def statement(sid: str) -> dict:
@@ -45,8 +50,29 @@ def test_sns_may_use_the_key_only_for_the_stack_topic() -> None:
     assert set(sns["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey"}
 
 
+@pytest.mark.evidence("10.7.2")
+def test_cloudwatch_may_use_the_key_only_for_this_stacks_alarms() -> None:
+    alarms = statement("CloudWatchAlarmsForAlertsTopic")
+    assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert set(alarms["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey"}
+    assert alarms["Condition"] == FROM_STACK_ALARMS
+
+
 def test_no_other_principals() -> None:
-    assert len(POLICY["Statement"]) == 3
+    assert len(POLICY["Statement"]) == 4
+
+
+def test_alerts_topic_is_tls_only_and_publishable_only_by_stack_alarms() -> None:
+    topic = "arn:aws:sns:us-east-1:123456789012:payment-alerts-dev"
+    deny, publish = alarm_topic_policy(
+        topic_arn=topic,
+        account_id="123456789012",
+        alarm_arn_pattern="arn:aws:cloudwatch:us-east-1:123456789012:alarm:*-dev",
+    )["Statement"]
+    assert deny == deny_insecure_transport("sns", topic)["Statement"][0]
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert (publish["Action"], publish["Resource"]) == ("sns:Publish", topic)
+    assert publish["Condition"] == FROM_STACK_ALARMS
 
 
 @pytest.mark.evidence("4.2.1")
