@@ -12,6 +12,21 @@ from typing import Final
 from stack.iam import PolicyDocument
 
 _VERSION: Final = "2012-10-17"
+# What a TLS-deny statement covers. SQS accepts "sqs:*"; SNS topic policies accept only
+# explicit topic actions (a wildcard fails the deploy), as in AWS's own SNS example.
+TLS_DENIED_ACTIONS: Final[dict[str, str | list[str]]] = {
+    "sqs": "sqs:*",
+    "sns": [
+        "sns:AddPermission",
+        "sns:DeleteTopic",
+        "sns:GetTopicAttributes",
+        "sns:ListSubscriptionsByTopic",
+        "sns:Publish",
+        "sns:RemovePermission",
+        "sns:SetTopicAttributes",
+        "sns:Subscribe",
+    ],
+}
 
 
 def arn(service: str, region: str, account_id: str, resource: str, partition: str = "aws") -> str:
@@ -92,7 +107,7 @@ def _deny_insecure_transport_statement(service: str, resource_arn: str) -> dict[
         "Sid": "DenyInsecureTransport",
         "Effect": "Deny",
         "Principal": "*",
-        "Action": f"{service}:*",
+        "Action": TLS_DENIED_ACTIONS[service],
         "Resource": resource_arn,
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
@@ -102,6 +117,7 @@ def deny_insecure_transport(service: str, resource_arn: str) -> PolicyDocument:
     """A resource policy that refuses any request not made over TLS (PCI DSS 4.2.1)."""
     return {
         "Version": _VERSION,
+        "Id": f"{service}-tls-only",
         "Statement": [_deny_insecure_transport_statement(service, resource_arn)],
     }
 
@@ -120,6 +136,7 @@ def alarm_topic_policy(
     """The alerts topic: TLS only, and only this stack's CloudWatch alarms may publish."""
     return {
         "Version": _VERSION,
+        "Id": "sns-alerts-tls-only",
         "Statement": [
             _deny_insecure_transport_statement("sns", topic_arn),
             {

@@ -72,14 +72,19 @@ def _everyone(principal: Any) -> bool:
     return isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))
 
 
-def denies_insecure_transport(document: Mapping[str, Any], service: str) -> bool:
-    """True when a statement denies every principal all ``service`` actions without TLS."""
+def denies_insecure_transport(document: Mapping[str, Any], required_action: str) -> bool:
+    """True when a statement denies every principal ``required_action`` without TLS.
+
+    ``required_action`` is matched as IAM matches (wildcards in the statement, no case): a deny
+    of ``*`` or ``sqs:*`` covers ``sqs:*``; a deny listing ``sns:Publish`` covers ``sns:Publish``.
+    """
     for statement in statements(document):
         condition = statement.get("Condition") or {}
         if (
             statement.get("Effect") == "Deny"
             and _everyone(statement.get("Principal"))
-            and any(str(a).lower() in ("*", f"{service}:*") for a in as_list(statement["Action"]))
+            and "Action" in statement
+            and grants(statement, required_action)
             and isinstance(condition, Mapping)
             and _is_false((condition.get("Bool") or {}).get("aws:SecureTransport"))
         ):

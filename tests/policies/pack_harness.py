@@ -50,7 +50,7 @@ def _tls_deny(service: str, arn: str) -> str:
                     "Sid": "DenyInsecureTransport",
                     "Effect": "Deny",
                     "Principal": "*",
-                    "Action": f"{service}:*",
+                    "Action": "sqs:*" if service == "sqs" else ["sns:Publish", "sns:Subscribe"],
                     "Resource": arn,
                     "Condition": {"Bool": {"aws:SecureTransport": "false"}},
                 }

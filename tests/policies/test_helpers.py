@@ -153,6 +153,7 @@ def test_grants_matches_wildcards_case_insensitively() -> None:
         ({"Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sqs:*", "Bool": "false"}, False),
         ({"Principal": "*", "Action": "sqs:SendMessage", "Bool": "false"}, False),
         ({"Principal": "*", "Action": "sqs:*", "Bool": "true"}, False),
+        ({"Principal": "*", "NotAction": "sqs:SendMessage", "Bool": "false"}, False),
     ],
 )
 def test_denies_insecure_transport(statement: dict[str, object], ok: bool) -> None:
@@ -160,9 +161,33 @@ def test_denies_insecure_transport(statement: dict[str, object], ok: bool) -> No
         "Statement": {
             "Effect": "Deny",
             "Principal": statement["Principal"],
-            "Action": statement["Action"],
+            **{k: v for k, v in statement.items() if k in ("Action", "NotAction")},
             "Resource": "*",
             "Condition": {"Bool": {"aws:SecureTransport": statement["Bool"]}},
         }
     }
-    assert denies_insecure_transport(document, "sqs") is ok
+    assert denies_insecure_transport(document, "sqs:*") is ok
+
+
+@pytest.mark.parametrize(
+    ("actions", "ok"),
+    [
+        (["sns:Publish", "sns:Subscribe"], True),
+        ("SNS:Publish", True),
+        ("sns:*", True),
+        (["sns:Subscribe", "sns:GetTopicAttributes"], False),
+    ],
+)
+def test_a_topic_deny_must_cover_publish(actions: object, ok: bool) -> None:
+    document = {
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": actions,
+                "Resource": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ]
+    }
+    assert denies_insecure_transport(document, "sns:Publish") is ok

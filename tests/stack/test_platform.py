@@ -12,6 +12,7 @@ import pytest
 from compliance.preview import Preview, ProgramError, Resource
 from pci_pack.general import required_tags
 from stack import iam
+from stack.resource_policies import TLS_DENIED_ACTIONS
 from stack.secrets import PLACEHOLDER
 from webhook_processor.config import DEFAULT_MAX_BODY_BYTES
 
@@ -309,7 +310,7 @@ def test_queues_and_topic_deny_non_tls_access(stack: Preview) -> None:
     assert len(targets) == 4
     for key, service, arn in targets:
         (deny,) = [s for s in policies[key]["Statement"] if s["Effect"] == "Deny"]
-        assert deny["Action"] == f"{service}:*"
+        assert deny["Action"] == TLS_DENIED_ACTIONS[service]
         assert deny["Resource"] == arn
         assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 

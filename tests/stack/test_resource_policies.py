@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from stack.resource_policies import alarm_topic_policy, deny_insecure_transport, key_policy
+from stack.resource_policies import (
+    TLS_DENIED_ACTIONS,
+    alarm_topic_policy,
+    deny_insecure_transport,
+    key_policy,
+)
 
 POLICY = key_policy(
     account_id="123456789012",
@@ -75,12 +80,25 @@ def test_alerts_topic_is_tls_only_and_publishable_only_by_stack_alarms() -> None
     assert publish["Condition"] == FROM_STACK_ALARMS
 
 
+def test_sns_deny_lists_topic_actions_because_sns_rejects_wildcards() -> None:
+    actions = TLS_DENIED_ACTIONS["sns"]
+    assert isinstance(actions, list)
+    assert "sns:Publish" in actions
+    assert "sns:Subscribe" in actions
+    assert not [a for a in actions if "*" in a]
+    assert TLS_DENIED_ACTIONS["sqs"] == "sqs:*"
+
+
+def test_each_resource_policy_has_an_id() -> None:
+    assert deny_insecure_transport("sns", "arn:x")["Id"] == "sns-tls-only"
+
+
 @pytest.mark.evidence("4.2.1")
 @pytest.mark.parametrize("service", ["sqs", "sns"])
 def test_transport_policy_denies_everything_without_tls(service: str) -> None:
     (deny,) = deny_insecure_transport(service, "arn:x")["Statement"]
     assert deny["Effect"] == "Deny"
     assert deny["Principal"] == "*"
-    assert deny["Action"] == f"{service}:*"
+    assert deny["Action"] == TLS_DENIED_ACTIONS[service]
     assert deny["Resource"] == "arn:x"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

@@ -15,10 +15,13 @@ from pci_pack.graph import of_type, referenced
 from pci_pack.meta import stack_policy
 from pci_pack.props import UNKNOWN, json_document, label, message, peek
 
-# (resource type, its standalone policy type, the policy's reference property, service prefix)
+# (resource type, its standalone policy type, the policy's reference property, the action a
+# TLS deny must cover). SQS: every action (``sqs:*``). SNS topic policies reject wildcard
+# actions at deploy time, so the deny lists topic actions; it must at least cover Publish, as
+# in AWS's own "enforce encryption in transit" example.
 TARGETS = (
-    ("aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", "sqs"),
-    ("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "arn", "sns"),
+    ("aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", "sqs:*"),
+    ("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "arn", "sns:Publish"),
 )
 
 
@@ -27,18 +30,24 @@ def _documents(resource: PolicyResource, attached: list[PolicyResource]) -> list
     return [r for r in raw if r is not None]
 
 
-def _is_tls_only(raw: object, service: str) -> bool:
+def _is_tls_only(raw: object, required_action: str) -> bool:
     if raw is UNKNOWN:
         return True
     try:
         document = json_document(raw)
     except ValueError:
         return False
-    return document is not None and denies_insecure_transport(document, service)
+    return document is not None and denies_insecure_transport(document, required_action)
+
+
+def _fix_actions(required_action: str) -> str:
+    if required_action.endswith(":*"):
+        return f"'{required_action}'"
+    return f"[the topic actions, at least '{required_action}'; SNS rejects wildcards]"
 
 
 def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    for target_type, policy_type, reference, service in TARGETS:
+    for target_type, policy_type, reference, required_action in TARGETS:
         policies = of_type(args.resources, policy_type)
         for resource in of_type(args.resources, target_type):
             attached = [
@@ -47,7 +56,7 @@ def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
                 if resource in referenced(p, reference, [resource], peek(p.props, reference))
             ]
             documents = _documents(resource, attached)
-            if any(_is_tls_only(d, service) for d in documents):
+            if any(_is_tls_only(d, required_action) for d in documents):
                 continue
             problem = (
                 "has no access policy"
@@ -59,7 +68,8 @@ def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
                     f"{label(resource.resource_type, resource.name)}",
                     problem,
                     f"attach a {policy_type.rsplit(':', 1)[1]} with a statement "
-                    f"{{Effect: Deny, Principal: '*', Action: '{service}:*', Resource: <its ARN>, "
+                    f"{{Effect: Deny, Principal: '*', Action: {_fix_actions(required_action)}, "
+                    "Resource: <its ARN>, "
                     "Condition: {Bool: {'aws:SecureTransport': 'false'}}}",
                 ),
                 resource.urn,
