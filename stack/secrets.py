@@ -2,8 +2,9 @@
 
 A value comes from secret stack config when given. Otherwise the parameter holds a placeholder
 the functions refuse (they fail closed) and Pulumi ignores later value changes, so an operator
-can set or rotate it with ``aws ssm put-parameter --overwrite`` without the next ``pulumi up``
-reverting it.
+can set or rotate it with ``aws ssm put-parameter --overwrite --key-id <the stack key>`` without
+the next ``pulumi up`` reverting it. (Without ``--key-id`` SSM re-encrypts the value with the
+AWS-managed ``alias/aws/ssm`` key instead of the stack's CMK.)
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from stack.config import SECRET_KEYS
 from stack.naming import Naming
 
 # The handler code treats any value starting with "UNSET:" as not configured.
-PLACEHOLDER: Final = "UNSET: set with aws ssm put-parameter --overwrite --type SecureString"
+PLACEHOLDER: Final = (
+    "UNSET: set with aws ssm put-parameter --overwrite --type SecureString "
+    "--key-id alias/payment-webhooks-key-<suffix>"
+)
 
 
 def environment_variable(provider: str, value: str) -> str:
