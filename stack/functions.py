@@ -17,13 +17,15 @@ import pulumi
 import pulumi_aws as aws
 
 from stack import iam
-from stack.bundle import LAMBDA_RUNTIME, locate
+from stack.bundle import LAMBDA_RUNTIME, BundleMissingError, locate
 from stack.naming import Naming
 
 ARCHITECTURE: Final = "arm64"
 # Lambda retries a failed asynchronous invocation at most twice.
 ASYNC_RETRY_ATTEMPTS: Final = 2
 SQS_BATCH_SIZE: Final = 10
+# Python logging level names -> Lambda's application log levels.
+LAMBDA_LOG_LEVELS: Final = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARN", "ERROR": "ERROR"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,11 @@ class WebhookFunctions(pulumi.ComponentResource):
         )
         self._naming = naming
         self._settings = settings
-        self._code = pulumi.FileArchive(str(locate(settings.bundle)))
+        try:
+            self._code = pulumi.FileArchive(str(locate(settings.bundle)))
+        except BundleMissingError as error:
+            # A RunError: the CLI shows the message (run `make package`), not a traceback.
+            raise pulumi.RunError(str(error)) from None
         self._inputs = inputs
 
         self.receiver = self._function(
@@ -177,8 +183,13 @@ class WebhookFunctions(pulumi.ComponentResource):
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
             kms_key_arn=inputs.key_arn,
             dead_letter_config=aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=inputs.dlq_arn),
+            # With JSON logs Lambda filters by these levels and sets AWS_LAMBDA_LOG_LEVEL, which
+            # Powertools prefers to POWERTOOLS_LOG_LEVEL: both must carry the configured level.
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-                log_format="JSON", log_group=log_group.name
+                log_format="JSON",
+                log_group=log_group.name,
+                application_log_level=LAMBDA_LOG_LEVELS[settings.log_level],
+                system_log_level="INFO",
             ),
             environment=aws.lambda_.FunctionEnvironmentArgs(
                 variables={

@@ -437,8 +437,22 @@ def test_each_function_logs_to_its_own_encrypted_log_group(stack: Preview) -> No
     for function in functions(stack):
         name = f"/aws/lambda/{function.inputs['name']}"
         assert groups[name].inputs["retentionInDays"] == 30
-        assert function.inputs["loggingConfig"] == {"logFormat": "JSON", "logGroup": name}
+        assert function.inputs["loggingConfig"] == {
+            "logFormat": "JSON",
+            "logGroup": name,
+            "applicationLogLevel": "INFO",
+            "systemLogLevel": "INFO",
+        }
         assert groups[name].urn in function.property_dependencies["loggingConfig"]
+
+
+@pytest.mark.parametrize(("level", "lambda_level"), [("DEBUG", "DEBUG"), ("WARNING", "WARN")])
+def test_log_level_reaches_both_lambda_and_powertools(
+    preview_stack: Callable[..., Preview], level: str, lambda_level: str
+) -> None:
+    for function in functions(preview_stack(logLevel=level)):
+        assert function.inputs["loggingConfig"]["applicationLogLevel"] == lambda_level
+        assert function.inputs["environment"]["variables"]["POWERTOOLS_LOG_LEVEL"] == level
 
 
 def test_failed_async_events_go_to_the_dlq(stack: Preview) -> None:
