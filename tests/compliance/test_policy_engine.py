@@ -459,3 +459,18 @@ def test_violations_print_like_pulumi_preview(pack_dir: Path) -> None:
     advisory = [v for v in found if v["level"] == "advisory"]
     assert format_violations(advisory, pack, "p").splitlines()[1].startswith("    ⚠️ ")
     assert format_violations([], pack, "p").splitlines()[1].startswith("    ✅ ")
+
+
+@pytest.mark.parametrize("suffix", ["dev", "pr-42", "eu-west-1a"])
+def test_the_real_pack_accepts_every_suffix_the_stack_accepts(suffix: str) -> None:
+    # The stack's rule (stack/config.py): lowercase letters, digits, single inner hyphens.
+    config = {"resource-name-environment-suffix": {"environmentSuffix": suffix}}
+    settings = reconcile_config(load_pack(), config)
+    assert settings["resource-name-environment-suffix"].properties["environmentSuffix"] == suffix
+
+
+@pytest.mark.parametrize("suffix", ["PR-42", "pr_42", "-pr", "pr--42"])
+def test_the_real_pack_refuses_suffixes_the_stack_refuses(suffix: str) -> None:
+    config = {"resource-name-environment-suffix": {"environmentSuffix": suffix}}
+    with pytest.raises(PolicyEngineError, match="environmentSuffix"):
+        reconcile_config(load_pack(), config)

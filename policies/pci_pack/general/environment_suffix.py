@@ -18,7 +18,7 @@ from pci_pack.props import label, message, peek
 CONFIG = {
     "environmentSuffix": {
         "type": "string",
-        "pattern": r"^[a-z0-9]+$",
+        "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
         "description": "The suffix every name carries; default: the stack name.",
     }
 }
