@@ -1,0 +1,64 @@
+"""The repository's pins agree: what users install is what the tests ran against."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_PIN = re.compile(r"^([A-Za-z0-9_.\-\[\],]+)==(\S+)$")
+
+
+def pins(path: Path) -> dict[str, str]:
+    """name -> version of every `name==version` line (names normalised as pip does)."""
+    found = {}
+    for line in path.read_text().splitlines():
+        match = _PIN.match(line.strip())
+        if match:
+            name = re.sub(r"\[.*\]", "", match.group(1))
+            found[re.sub(r"[-_.]+", "-", name).lower()] = match.group(2)
+    return found
+
+
+DEV = pins(ROOT / "requirements-dev.txt")
+
+
+@pytest.mark.parametrize(
+    "requirements",
+    ["requirements.txt", "policies/requirements.txt", "lambda/requirements.txt"],
+)
+def test_pins_match_the_tested_virtualenv(requirements: str) -> None:
+    declared = pins(ROOT / requirements)
+    assert declared, f"{requirements} pins nothing"
+    for name, version in declared.items():
+        assert DEV.get(name) == version, (
+            f"{requirements}: {name}=={version}, .venv has {DEV.get(name)}"
+        )
+
+
+@pytest.mark.parametrize(
+    "requirements",
+    [
+        "requirements.txt",
+        "requirements-dev.txt",
+        "requirements-checkov.txt",
+        "requirements-paypal-oracle.txt",
+        "policies/requirements.txt",
+        "lambda/requirements.txt",
+    ],
+)
+def test_every_requirement_is_pinned(requirements: str) -> None:
+    for raw in (ROOT / requirements).read_text().splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            assert _PIN.match(line), f"{requirements}: unpinned {line!r}"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in ci
+    assert "make test" in readme
+    assert "make compliance-report" in readme
