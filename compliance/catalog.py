@@ -42,6 +42,7 @@ class Requirement(BaseModel):
     how_met: str
     evidence: list[EvidenceKind]
     checkov: list[str]
+    checkov_exceptions: list[str] = Field(default_factory=list)
     aws_config: list[str]
     prowler: list[str]
     partial_unless: PartialUnless | None = None
@@ -99,7 +100,38 @@ def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
         if req.not_applicable is None and not req.remediation:
             msg = f"{path}: {req.id} has no remediation for when it is not met"
             raise CatalogError(msg)
+        if both := sorted(set(req.checkov) & set(req.checkov_exceptions)):
+            msg = f"{path}: {req.id} lists {', '.join(both)} as both evidence and exception"
+            raise CatalogError(msg)
     return catalog
+
+
+def suppression_problems(catalog: Catalog, suppressed: Iterable[str]) -> list[str]:
+    """Where the catalog and checkov_skips.yaml disagree (pure).
+
+    A check suppressed on this stack proves nothing, so it may not be listed as evidence
+    (`checkov`); it must be a documented exception (`checkov_exceptions`) of some requirement,
+    and every exception must be a check that is actually suppressed (its reason lives there).
+    """
+    skipped = set(suppressed)
+    problems = [
+        f"{r.id} counts suppressed check {c} as evidence (move it to checkov_exceptions)"
+        for r in catalog.requirements
+        for c in r.checkov
+        if c in skipped
+    ]
+    problems += [
+        f"{r.id} lists exception {c}, which checkov_skips.yaml does not suppress"
+        for r in catalog.requirements
+        for c in r.checkov_exceptions
+        if c not in skipped
+    ]
+    homed = {c for r in catalog.requirements for c in r.checkov_exceptions}
+    problems += [
+        f"suppressed check {c} is no requirement's documented exception"
+        for c in sorted(skipped - homed)
+    ]
+    return problems
 
 
 @dataclass(frozen=True)

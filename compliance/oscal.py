@@ -144,6 +144,8 @@ def _observation(r: RequirementResult, when: str) -> Doc:
             [
                 f"policies: {', '.join(r.policies) or 'none'}",
                 f"checkov: {', '.join(checks) or 'none'}",
+                "checkov exceptions (suppressed, not evidence): "
+                f"{', '.join(sorted({c.check_id for c in r.checkov_exceptions})) or 'none'}",
                 f"tests: {', '.join(r.tests) or 'none'}",
             ]
         ),

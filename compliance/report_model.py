@@ -94,7 +94,11 @@ class RequirementResult(_Model):
     findings: list[str] = Field(description="why the status is not met (empty when met)")
     remediation: str | None
     policies: list[str]
-    checkov: list[CheckovRecord]
+    checkov: list[CheckovRecord] = Field(description="passed and failed results: the evidence")
+    checkov_exceptions: list[CheckovRecord] = Field(
+        description="results checkov skipped, with the written reason: documented exceptions, "
+        "never evidence"
+    )
     tests: list[str]
     aws_config: list[str]
     prowler: list[str]
@@ -110,6 +114,7 @@ class Summary(_Model):
     mandatory_violations: int
     checkov_ok: bool
     tests_failed: int
+    tests_skipped: int = Field(description="skipped evidence tests prove nothing: gaps")
 
 
 class Evidence(_Model):
@@ -207,18 +212,25 @@ def requirement_result(
     """Decide one requirement's status from its evidence (pure).
 
     not_applicable when the catalog says why; gap when a needed kind of evidence is missing or
-    any of it failed; partial when the evidence passes but the catalog's partial_unless
-    condition is not satisfied by the stack; met otherwise.
+    any of it failed or was skipped; partial when the evidence passes but the catalog's
+    partial_unless condition is not satisfied by the stack; met otherwise. A check checkov
+    skipped is a documented exception, never evidence: only a passed check proves anything.
     """
     mine_p = [p for p in policies if req.id in p.requirements]
-    mine_c = [c for c in checkov if c.check_id in req.checkov]
+    checks = set(req.checkov) | set(req.checkov_exceptions)
+    mine_c = [c for c in checkov if c.check_id in checks and c.outcome != "skipped"]
+    exceptions = [c for c in checkov if c.check_id in checks and c.outcome == "skipped"]
     mine_t = [t for t in tests if req.id in t.requirements]
     findings: list[str] = []
     if req.not_applicable is not None:
         status: Status = "not_applicable"
         findings.append(req.not_applicable)
     else:
-        present = {"policies": mine_p, "checkov": mine_c, "tests": mine_t}
+        present = {
+            "policies": mine_p,
+            "checkov": [c for c in mine_c if c.outcome == "passed"],
+            "tests": mine_t,
+        }
         findings += [
             f"no {kind} evidence for {req.id}" for kind in req.evidence if not present[kind]
         ]
@@ -251,7 +263,8 @@ def requirement_result(
         findings=findings,
         remediation=" ".join(req.remediation.split()) if req.remediation else None,
         policies=[p.policy for p in mine_p],
-        checkov=list(mine_c),
+        checkov=mine_c,
+        checkov_exceptions=exceptions,
         tests=[t.test_id for t in mine_t],
         aws_config=req.aws_config,
         prowler=req.prowler,
@@ -322,6 +335,7 @@ def build_evidence(
             ),
             checkov_ok=scan is not None and scan.ok,
             tests_failed=sum(t.outcome == "failed" for t in tests),
+            tests_skipped=sum(t.outcome == "skipped" for t in tests),
         ),
         requirements=requirements,
         resources=[

@@ -13,6 +13,7 @@ from compliance.catalog import (
     discover_policies,
     load_catalog,
     policies_by_requirement,
+    suppression_problems,
 )
 from compliance.checkov_plan import load_skip_rules
 
@@ -75,12 +76,40 @@ def test_10_5_1_is_partial_unless_an_archive_exists_and_says_how_to_fix_it():
     assert "Object Lock" in req.remediation
 
 
-def test_every_skipped_checkov_check_has_a_reason_and_a_catalog_home():
+def test_suppressed_checks_are_documented_exceptions_never_evidence():
     catalog = load_catalog()
-    listed = {c for r in catalog.requirements for c in r.checkov}
-    for rule in load_skip_rules():
-        assert len(rule.reason) > 40
-        assert rule.check in listed, f"{rule.check} is skipped but no requirement lists it"
+    rules = load_skip_rules()
+    assert all(len(rule.reason) > 40 for rule in rules)
+    assert suppression_problems(catalog, (rule.check for rule in rules)) == []
+    evidence = {c for r in catalog.requirements for c in r.checkov}
+    assert evidence.isdisjoint(rule.check for rule in rules)
+
+
+def test_a_suppressed_check_listed_as_evidence_or_an_undocumented_one_is_a_problem():
+    catalog = load_catalog()
+    suppressed = [rule.check for rule in load_skip_rules()]
+    counted = catalog.model_copy(deep=True)
+    retention = counted.get("10.5.1")
+    retention.checkov.append("CKV_AWS_338")
+    retention.checkov_exceptions.remove("CKV_AWS_338")
+    assert suppression_problems(counted, suppressed) == [
+        "10.5.1 counts suppressed check CKV_AWS_338 as evidence (move it to checkov_exceptions)",
+        "suppressed check CKV_AWS_338 is no requirement's documented exception",
+    ]
+    assert suppression_problems(catalog, [*suppressed, "CKV_AWS_1"]) == [
+        "suppressed check CKV_AWS_1 is no requirement's documented exception"
+    ]
+    assert suppression_problems(catalog, [c for c in suppressed if c != "CKV_AWS_338"]) == [
+        "10.5.1 lists exception CKV_AWS_338, which checkov_skips.yaml does not suppress"
+    ]
+
+
+def test_a_check_cannot_be_both_evidence_and_exception(tmp_path):
+    path = tmp_path / "c.yaml"
+    both = {**BASE, "checkov": ["CKV_AWS_7"], "checkov_exceptions": ["CKV_AWS_7"]}
+    path.write_text(yaml.safe_dump({"requirements": [both]}))
+    with pytest.raises(CatalogError, match="both evidence and exception"):
+        load_catalog(path)
 
 
 def _write(tmp_path: Path, requirement: dict) -> Path:

@@ -39,6 +39,19 @@ def _test(req: str, outcome: str = "passed") -> TestRecord:
     )
 
 
+def _metadata() -> RunMetadata:
+    return RunMetadata(
+        generated_at="2026-01-01T00:00:00+00:00",
+        git_commit="c",
+        git_dirty=False,
+        stack="dev",
+        input_mode="offline-preview",
+        input_file=None,
+        config={},
+        tools={},
+    )
+
+
 def _retention_evidence(resources):
     policies = policy_results([_policy("log-retention", "10.5.1")], [])
     return requirement_result(RETENTION, resources, policies, [_check("CKV_AWS_66")], [])
@@ -106,10 +119,45 @@ def test_missing_evidence_kinds_and_failed_checks_or_tests_are_gaps():
     assert requirement_result(tested, [], [], [], []).status == "gap"
 
 
-def test_skipped_checks_with_a_reason_count_as_evidence():
+def test_a_suppressed_check_is_an_exception_never_evidence():
     policies = policy_results([_policy("p", "3.5.1")], [])
-    result = requirement_result(ENCRYPTION, [], policies, [_check("CKV_AWS_27", "skipped")], [])
-    assert result.status == "met"
+    skipped = _check("CKV_AWS_27", "skipped")
+    result = requirement_result(ENCRYPTION, [], policies, [skipped], [])
+    assert result.status == "gap"
+    assert result.findings == ["no checkov evidence for 3.5.1"]
+    assert result.checkov == []
+    assert result.checkov_exceptions == [skipped]
+    with_pass = requirement_result(ENCRYPTION, [], policies, [skipped, _check("CKV_AWS_119")], [])
+    assert with_pass.status == "met"
+    assert [c.check_id for c in with_pass.checkov] == ["CKV_AWS_119"]
+
+
+def test_1_3_1_is_not_met_by_its_suppressed_checks_alone():
+    """The receiver's auth NONE URL and the functions outside a VPC are exceptions, not proof."""
+    req = load_catalog().get("1.3.1")
+    policies = policy_results([_policy("p", "1.3.1")], [])
+    suppressed = [_check(c, "skipped") for c in ("CKV_AWS_258", "CKV_AWS_301", "CKV_AWS_117")]
+    result = requirement_result(req, [], policies, suppressed, [])
+    assert result.status == "gap"
+    assert len(result.checkov_exceptions) == 3
+
+
+def test_a_skipped_evidence_test_is_a_gap_and_counted_as_skipped():
+    tested = load_catalog().get("6.2.4")
+    skipped = _test("6.2.4", "skipped")
+    result = requirement_result(tested, [], [], [], [skipped])
+    assert result.status == "gap"
+    assert result.findings == [f"test {skipped.test_id} skipped"]
+    evidence = build_evidence(
+        catalog=load_catalog(),
+        metadata=_metadata(),
+        resources=[],
+        policy_results=[],
+        scan=None,
+        tests=[skipped, _test("3.3.1")],
+        incomplete=[],
+    )
+    assert (evidence.summary.tests_skipped, evidence.summary.tests_failed) == (1, 0)
 
 
 def test_not_applicable_requirements_say_why():
@@ -131,16 +179,7 @@ def test_unknown_policies_and_test_requirements_are_kept_not_dropped():
     assert results[0].outcome == "failed"
     evidence = build_evidence(
         catalog=load_catalog(),
-        metadata=RunMetadata(
-            generated_at="2026-01-01T00:00:00+00:00",
-            git_commit="c",
-            git_dirty=False,
-            stack="dev",
-            input_mode="offline-preview",
-            input_file=None,
-            config={},
-            tools={},
-        ),
+        metadata=_metadata(),
         resources=capture()["resources"],
         policy_results=results,
         scan=None,
