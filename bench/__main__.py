@@ -1,4 +1,8 @@
-"""Run the benchmarks, print a table and write build/bench.json."""
+"""Run the benchmarks, print a table and merge their results into build/bench.json.
+
+Running some suites (`python -m bench report`) replaces only those suites' results: the others'
+last results stay, each with the time it was measured (`suites`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ import pkgutil
 import platform
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import bench
 from bench import Measurement
@@ -32,33 +38,66 @@ def _table(rows: list[tuple[str, Measurement]]) -> str:
     return "\n".join(lines)
 
 
+def merged(
+    previous: Mapping[str, Any],
+    rows: Sequence[tuple[str, Measurement]],
+    seconds: Mapping[str, float],
+    now: str,
+) -> dict[str, Any]:
+    """build/bench.json after this run (pure): the suites run (the keys of ``seconds``) replace
+    their previous results and timing; every other suite's are kept."""
+    kept = [r for r in previous.get("results", []) if r.get("suite") not in seconds]
+    suites = {k: v for k, v in previous.get("suites", {}).items() if k not in seconds}
+    suites.update({name: {"time": now, "seconds": round(s, 3)} for name, s in seconds.items()})
+    return {
+        "time": now,
+        "machine": {"python": platform.python_version(), "machine": platform.machine()},
+        "suites": dict(sorted(suites.items())),
+        "results": sorted(
+            kept + [{"suite": s, **m.as_dict()} for s, m in rows], key=lambda r: str(r["suite"])
+        ),
+    }
+
+
+def _previous(path: Path) -> dict[str, Any]:
+    """The results file so far ({} if there is none); an unreadable one is an error, not
+    something to overwrite."""
+    if not path.exists():
+        return {}
+    try:
+        previous = json.loads(path.read_text())
+    except ValueError as exc:
+        msg = f"{path} is not JSON ({exc}); move it away to start afresh"
+        raise SystemExit(msg) from exc
+    if not isinstance(previous, dict):
+        msg = f"{path} is not a bench results object; move it away to start afresh"
+        raise SystemExit(msg)
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("suites", nargs="*", help="suite names (default: all)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
 
+    previous = _previous(args.output)
     rows: list[tuple[str, Measurement]] = []
+    seconds: dict[str, float] = {}
     for name in _modules(args.suites):
+        suite = name.removeprefix("bench_")
+        started = time.perf_counter()
         module = importlib.import_module(f"bench.{name}")
-        rows.extend((name.removeprefix("bench_"), m) for m in module.run())
+        rows.extend((suite, m) for m in module.run())
+        seconds[suite] = time.perf_counter() - started
     if not rows:
         print("no benchmarks selected", file=sys.stderr)
         return 2
 
     print(_table(rows))
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(
-        json.dumps(
-            {
-                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "machine": {"python": platform.python_version(), "machine": platform.machine()},
-                "results": [{"suite": s, **m.as_dict()} for s, m in rows],
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    args.output.write_text(json.dumps(merged(previous, rows, seconds, now), indent=2) + "\n")
     print(f"\nwritten: {args.output}")
     return 1 if any(m.ok is False for _, m in rows) else 0
 
