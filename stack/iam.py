@@ -63,7 +63,9 @@ FUNCTION_GRANTS: Final[Mapping[str, tuple[Grant, ...]]] = {
             (INGEST_QUEUE,),
         ),
         _DLQ,
-        Grant("StoreTransactions", ("dynamodb:PutItem",), (TABLE,)),
+        # PutItem: the transaction storing new records; UpdateItem: the one marking them
+        # published, so a redelivered or replayed event is not published again.
+        Grant("StoreTransactions", ("dynamodb:PutItem", "dynamodb:UpdateItem"), (TABLE,)),
         Grant("PublishTransactions", ("sns:Publish",), (TOPIC,)),
         # Decrypt: reading the encrypted queue; GenerateDataKey: the encrypted topic and DLQ.
         Grant("UseStackKey", ("kms:Decrypt", "kms:GenerateDataKey"), (KEY,)),

@@ -1,14 +1,22 @@
 """The processor: SQS batch of verified deliveries -> DynamoDB (exactly once) + SNS (at least once).
 
-Per batch, at steady state, two AWS calls: one TransactWriteItems storing every new record
+Per batch, at steady state, three AWS calls: one TransactWriteItems storing every new record
 with ``attribute_not_exists`` (a redelivered event is a ConditionalCheckFailed, reported per
-item in the cancellation reasons) and one SNS PublishBatch. A record that already exists is
-published again: if an earlier attempt stored it but failed to publish, the retry repairs it.
+item in the cancellation reasons together with the stored item), one SNS PublishBatch, and one
+TransactWriteItems setting ``published_at`` on what was published.
 
-Outcomes per SQS message: stored and published -> acknowledged; event type not stored ->
-acknowledged and logged as ignored; poison (can never be processed) -> sent to the DLQ with
-its reason, then acknowledged; anything transient -> reported in ``batchItemFailures`` so only
-that message returns to the queue (and, after maxReceiveCount, SQS moves it to the DLQ).
+A redelivered record is published again only while its stored item lacks ``published_at``: an
+earlier attempt stored it but failed to publish, and the retry repairs that. Once published, a
+redelivery is acknowledged without publishing, so a captured delivery replayed to the receiver
+(Square signatures carry no timestamp) reaches no subscriber a second time. If the marker write
+fails after a publish, the message is still acknowledged: a later redelivery publishes once more
+(at least once, never lost).
+
+Outcomes per SQS message: stored and published (or already published) -> acknowledged; event
+type not stored -> acknowledged and logged as ignored; poison (can never be processed) -> sent
+to the DLQ with its reason, then acknowledged; anything transient -> reported in
+``batchItemFailures`` so only that message returns to the queue (and, after maxReceiveCount,
+SQS moves it to the DLQ).
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -32,6 +42,7 @@ from webhook_processor.config import ProcessorConfig
 from webhook_processor.envelope import Envelope
 from webhook_processor.exceptions import PoisonMessageError
 from webhook_processor.normalize import normalize
+from webhook_processor.normalize._common import iso_utc
 from webhook_processor.observability import annotate, make_logger, make_tracer
 from webhook_processor.records import TransactionRecord
 from webhook_processor.scrub import scrub_text
@@ -42,6 +53,10 @@ tracer = make_tracer()
 SNS_BATCH_LIMIT = 10
 TRANSACTION_LIMIT = 100
 NEW_ONLY = "attribute_not_exists(transaction_id)"
+PUBLISHED = "published_at"
+"""Item attribute: when the record was first published (bookkeeping, never in the record)."""
+
+Key = tuple[str, str]
 
 
 class ProcessingFailedError(Exception):
@@ -52,8 +67,8 @@ class ProcessingFailedError(Exception):
 class BatchPlan:
     """What a batch asks for, decided without AWS: records to store, poison, ignored."""
 
-    records: dict[tuple[str, str], TransactionRecord] = field(default_factory=dict)
-    messages_by_key: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    records: dict[Key, TransactionRecord] = field(default_factory=dict)
+    messages_by_key: dict[Key, list[str]] = field(default_factory=dict)
     poison: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
@@ -109,63 +124,111 @@ def _event_type(payload: Any) -> str:
     return "unknown"
 
 
-@tracer.capture_method(capture_response=False)
-def store(table_name: str, records: Sequence[TransactionRecord]) -> dict[tuple[str, str], bool]:
-    """Write new records in one transaction; the result maps each stored key to True when this
-    call wrote it and False when it already existed. Keys missing from the result failed.
+class Stored(Enum):
+    """What ``store`` found for a record."""
 
-    A transaction is all or nothing: when DynamoDB cancels it, the reasons say per item
-    whether its condition failed (a duplicate: already stored) or it was only cancelled
-    alongside (tried again); an item with any other reason fails and is retried by SQS.
+    NEW = "new"  # written by this call
+    UNPUBLISHED = "unpublished"  # stored earlier, never published: publish it now
+    PUBLISHED = "published"  # stored and published earlier: a redelivery or a replay
+
+
+def _transact(actions: Sequence[tuple[Key, dict[str, Any]]]) -> dict[Key, dict[str, Any]]:
+    """Run ``(key, action)`` pairs through TransactWriteItems, 100 per call.
+
+    The result maps each key that reached a verdict to ``{}`` (written) or to its cancellation
+    reason (its condition failed; with ALL_OLD the reason carries the stored item). A
+    transaction is all or nothing: when DynamoDB cancels it, items that were only cancelled
+    alongside are tried again; an item with any other reason is left out of the result (the
+    caller retries it through SQS), as is every item of a call that failed outright.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
-    outcome: dict[tuple[str, str], bool] = {}
-    pending = list(records)
+    outcome: dict[Key, dict[str, Any]] = {}
+    pending = list(actions)
     dynamodb = clients.client("dynamodb")
     while pending:
         batch, pending = pending[:TRANSACTION_LIMIT], pending[TRANSACTION_LIMIT:]
-        items = [
-            {
-                "Put": {
-                    "TableName": table_name,
-                    "Item": r.to_item(),
-                    "ConditionExpression": NEW_ONLY,
-                }
-            }
-            for r in batch
-        ]
         try:
-            dynamodb.transact_write_items(TransactItems=items)
+            dynamodb.transact_write_items(TransactItems=[action for _, action in batch])
         except (BotoCoreError, ClientError) as error:
             reasons = getattr(error, "response", {}).get("CancellationReasons")
             if clients.error_code(error) != "TransactionCanceledException" or not reasons:
                 logger.warning("transaction failed", extra={"error": clients.error_code(error)})
                 continue
             retry = []
-            for record, reason in zip(batch, reasons, strict=True):
+            for (key, action), reason in zip(batch, reasons, strict=True):
                 code = reason.get("Code", "None")
                 if code == "ConditionalCheckFailed":
-                    outcome[record.key] = False
+                    outcome[key] = reason
                 elif code == "None":
-                    retry.append(record)
+                    retry.append((key, action))
                 else:
-                    logger.warning(
-                        "record not stored", extra={"reason": code, "event_id": record.event_id}
-                    )
-            pending = retry + pending
+                    logger.warning("item not written", extra={"reason": code, "key": key[1]})
+            if len(retry) < len(batch):  # progress was made; otherwise give up on this batch
+                pending = retry + pending
             continue
-        outcome.update((record.key, True) for record in batch)
+        outcome.update((key, {}) for key, _ in batch)
     return outcome
 
 
 @tracer.capture_method(capture_response=False)
-def publish(topic_arn: str, records: Sequence[TransactionRecord]) -> set[tuple[str, str]]:
+def store(table_name: str, records: Sequence[TransactionRecord]) -> dict[Key, Stored]:
+    """Write new records; the result says per key whether this call wrote it or what was
+    already stored. Keys missing from the result failed (they are retried by SQS)."""
+    actions = [
+        (
+            record.key,
+            {
+                "Put": {
+                    "TableName": table_name,
+                    "Item": record.to_item(),
+                    "ConditionExpression": NEW_ONLY,
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+        )
+        for record in records
+    ]
+    return {key: _stored(reason) for key, reason in _transact(actions).items()}
+
+
+def _stored(reason: Mapping[str, Any]) -> Stored:
+    """A put's verdict: ``{}`` (written) or its cancellation reason, with the stored item."""
+    if not reason:
+        return Stored.NEW
+    return Stored.PUBLISHED if PUBLISHED in reason.get("Item", {}) else Stored.UNPUBLISHED
+
+
+@tracer.capture_method(capture_response=False)
+def mark_published(table_name: str, records: Sequence[TransactionRecord]) -> set[Key]:
+    """Set ``published_at`` (the first publish time is kept) on stored records; returns the
+    keys marked. The condition keeps the update from creating an item that is not there."""
+    now = iso_utc(datetime.now(UTC))
+    actions = [
+        (
+            record.key,
+            {
+                "Update": {
+                    "TableName": table_name,
+                    "Key": record.key_attributes(),
+                    "UpdateExpression": f"SET {PUBLISHED} = if_not_exists({PUBLISHED}, :now)",
+                    "ConditionExpression": "attribute_exists(transaction_id)",
+                    "ExpressionAttributeValues": {":now": {"S": now}},
+                }
+            },
+        )
+        for record in records
+    ]
+    return {key for key, reason in _transact(actions).items() if not reason}
+
+
+@tracer.capture_method(capture_response=False)
+def publish(topic_arn: str, records: Sequence[TransactionRecord]) -> set[Key]:
     """Publish records with filterable attributes; returns the keys that were published."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     sns = clients.client("sns")
-    published: set[tuple[str, str]] = set()
+    published: set[Key] = set()
     for start in range(0, len(records), SNS_BATCH_LIMIT):
         chunk = records[start : start + SNS_BATCH_LIMIT]
         entries = [
@@ -200,10 +263,13 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
             failed.add(message_id)
     records = list(plan.records.values())
     stored = store(config.table_name, records) if records else {}
-    published = publish(config.topic_arn, [r for r in records if r.key in stored])
+    due = [r for r in records if stored.get(r.key) in (Stored.NEW, Stored.UNPUBLISHED)]
+    published = publish(config.topic_arn, due)
+    marked = mark_published(config.table_name, [r for r in due if r.key in published])
     for key, message_ids in plan.messages_by_key.items():
         record = plan.records[key]
-        ok = key in published
+        state = stored.get(key)
+        ok = key in published or state is Stored.PUBLISHED
         logger.info(
             "record processed" if ok else "record will be retried",
             extra={
@@ -211,10 +277,15 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
                 "transaction_id": record.transaction_id,
                 "event_id": record.event_id,
                 "status": record.status.value,
-                "new": stored.get(key),
-                "published": ok,
+                "stored": state.value if state else None,
+                "published": key in published,
             },
         )
+        if key in published and key not in marked:
+            logger.warning(
+                "published but not marked: a redelivery would publish it again",
+                extra={"event_id": record.event_id},
+            )
         if not ok:
             failed.update(message_ids)
     annotate(tracer, records=len(records), failed=len(failed), poison=len(plan.poison))

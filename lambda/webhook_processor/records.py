@@ -64,6 +64,11 @@ class TransactionRecord(ProviderEvent):
         """The table's primary key (hash, range)."""
         return self.transaction_id, self.timestamp
 
+    def key_attributes(self) -> dict[str, dict[str, str]]:
+        """The primary key of ``to_item`` (as stored, i.e. scrubbed), for updates."""
+        item = self.to_item()
+        return {name: item[name] for name in ("transaction_id", "timestamp")}
+
     def as_dict(self) -> dict[str, Any]:
         """The record as plain JSON types, scrubbed once more as a last line of defence."""
         data: dict[str, Any] = scrub({**asdict(self), "status": self.status.value})

@@ -10,10 +10,12 @@ mapping: receive up to 10, invoke the processor, delete what it did not report a
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +51,21 @@ class LambdaContext:
     @property
     def invoked_function_arn(self) -> str:
         return f"arn:aws:lambda:{REGION}:123456789012:function:{self.function_name}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_service_models() -> Iterator[None]:
+    """Every boto3 session shares one botocore model loader (read-only data). moto resets the
+    default session for each mock and each role switch makes a new one; without this, each
+    session parses the same service JSON again (over half a least-privilege test's time)."""
+    import botocore.loaders
+    import botocore.session
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(
+            botocore.session, "create_loader", functools.cache(botocore.loaders.create_loader)
+        )
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -112,9 +129,19 @@ class Platform:
     dlq_url: str
     subscribers: dict[str, str]
     region: str = REGION
+    _clients: dict[str, tuple[boto3.Session, Any]] = field(default_factory=dict, repr=False)
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=self.region)
+        """A client of the current default session (the test's credentials), reused while
+        that session is."""
+        if boto3.DEFAULT_SESSION is None:
+            boto3.setup_default_session()
+        session = boto3.DEFAULT_SESSION
+        cached = self._clients.get(service)
+        if cached is None or cached[0] is not session:
+            cached = (session, session.client(service, region_name=self.region))
+            self._clients[service] = cached
+        return cached[1]
 
     def signed(self, provider: str, body: bytes) -> dict[str, str]:
         if provider == "stripe":
@@ -307,8 +334,11 @@ def build_platform(monkeypatch: pytest.MonkeyPatch, pki: events.PayPalPKI) -> Pl
     return Platform(monkeypatch, pki, key_arn, table, topic_arn, ingest_url, dlq_url, subscribers)
 
 
-@pytest.fixture
-def platform(monkeypatch: pytest.MonkeyPatch, paypal_pki: events.PayPalPKI) -> Iterator[Platform]:
+@contextmanager
+def mocked_platform(monkeypatch: pytest.MonkeyPatch, pki: events.PayPalPKI) -> Iterator[Platform]:
+    """Test credentials and Powertools settings, an active mock and the platform inside it."""
+    from webhook_processor import clients
+
     for variable, value in {
         "AWS_DEFAULT_REGION": REGION,
         "AWS_ACCESS_KEY_ID": "testing",
@@ -319,10 +349,14 @@ def platform(monkeypatch: pytest.MonkeyPatch, paypal_pki: events.PayPalPKI) -> I
         monkeypatch.setenv(variable, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     with mock_aws():
-        yield build_platform(monkeypatch, paypal_pki)
-    from webhook_processor import clients
-
+        yield build_platform(monkeypatch, pki)
     clients.reset()
+
+
+@pytest.fixture
+def platform(monkeypatch: pytest.MonkeyPatch, paypal_pki: events.PayPalPKI) -> Iterator[Platform]:
+    with mocked_platform(monkeypatch, paypal_pki) as built:
+        yield built
 
 
 @pytest.fixture

@@ -6,10 +6,12 @@ import json
 
 import pytest
 
+from webhook_processor.processor import PUBLISHED
 from webhook_processor.scrub import REDACTED
 
 from . import provider_events as events
 from .provider_events import CASES
+from .test_normalize import RECORD_FIELDS
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.provider}-{c.event_type}")
@@ -26,10 +28,12 @@ def test_a_signed_delivery_becomes_one_record_and_one_notification(platform, cas
     assert item["amount"] == {"N": str(case.amount)}
     assert item["currency"] == {"S": case.currency}
     assert item["event_id"] == {"S": case.event_id}
+    # The row is the record plus when it was published: bookkeeping, not provider data.
+    assert set(item) == RECORD_FIELDS | {PUBLISHED}
     [ledger] = platform.notifications("ledger")
-    assert ledger == {name: next(iter(value.values())) for name, value in item.items()} | {
-        "amount": case.amount
-    }
+    record = {name: next(iter(value.values())) for name, value in item.items() if name in ledger}
+    assert ledger == record | {"amount": case.amount}
+    assert item[PUBLISHED]["S"] >= item["received_at"]["S"]
     disputes = platform.notifications("disputes")
     assert len(disputes) == (1 if case.status == "disputed" else 0)
     assert platform.receive(platform.dlq_url) == []
@@ -70,7 +74,7 @@ def test_ignored_event_types_are_acknowledged_and_not_stored(platform):
     assert platform.receive(platform.ingest_url) == []
 
 
-def test_duplicates_are_stored_once_and_published_again(platform):
+def test_duplicates_are_stored_once_and_published_once(platform):
     for _ in range(2):  # the provider retried: both deliveries land in one batch
         assert platform.deliver("square", "payment.updated")["statusCode"] == 200
     platform.drain()
@@ -79,9 +83,26 @@ def test_duplicates_are_stored_once_and_published_again(platform):
 
     assert platform.deliver("square", "payment.updated")["statusCode"] == 200  # a later retry
     [batch] = platform.drain()
-    assert batch == {"batchItemFailures": []}
+    assert batch == {"batchItemFailures": []}  # acknowledged...
     assert len(platform.items()) == 1
-    assert len(platform.notifications("ledger")) == 1  # at least once downstream
+    assert platform.notifications("ledger") == []  # ...and not published again
+
+
+def test_a_replayed_square_delivery_reaches_no_subscriber_again(platform):
+    """Square signs no timestamp, so a captured delivery verifies forever: the processor, not
+    the receiver, has to stop replays from reaching subscribers."""
+    body = events.body_of(events.square_payload("dispute.created"))
+    headers = events.square_headers(body)
+    assert platform.post("/square", body, headers)["statusCode"] == 200
+    platform.drain()
+    [row] = platform.items()
+    assert len(platform.notifications("disputes")) == 1
+    for _ in range(3):  # the same captured bytes and signature, replayed
+        assert platform.post("/square", body, headers)["statusCode"] == 200
+        assert platform.drain() == [{"batchItemFailures": []}]
+    assert platform.items() == [row]  # not even the publish marker moved
+    assert platform.notifications("disputes") == []
+    assert len(platform.notifications("ledger")) == 1  # the first delivery's only
 
 
 def test_a_failed_publish_is_repaired_by_the_retry_without_a_second_row(platform, monkeypatch):
@@ -89,7 +110,8 @@ def test_a_failed_publish_is_repaired_by_the_retry_without_a_second_row(platform
     monkeypatch.setenv("TOPIC_ARN", platform.topic_arn + "-deleted")
     [failed] = platform.drain(rounds=1)
     assert len(failed["batchItemFailures"]) == 1
-    assert len(platform.items()) == 1  # stored before the publish failed
+    [stored] = platform.items()  # stored before the publish failed, and not marked published
+    assert PUBLISHED not in stored
     assert platform.notifications("ledger") == []
 
     monkeypatch.setenv("TOPIC_ARN", platform.topic_arn)
@@ -100,13 +122,17 @@ def test_a_failed_publish_is_repaired_by_the_retry_without_a_second_row(platform
     assert notification["status"] == "refunded"
     assert platform.receive(platform.ingest_url) == []
 
+    assert platform.deliver("stripe", "charge.refunded")["statusCode"] == 200  # once repaired,
+    assert platform.drain() == [{"batchItemFailures": []}]  # a redelivery is acknowledged
+    assert platform.notifications("ledger") == []  # without a third attempt at publishing
+
 
 def test_a_batch_mixing_new_duplicate_and_ignored_events(platform):
     platform.deliver("stripe", "payment_intent.succeeded")
     platform.drain()
     platform.notifications("ledger")
     for provider, event_type in [
-        ("stripe", "payment_intent.succeeded"),  # duplicate of a stored record
+        ("stripe", "payment_intent.succeeded"),  # duplicate of a published record
         ("stripe", "charge.dispute.created"),  # new
         ("paypal", "PAYMENT.CAPTURE.DENIED"),  # ignored
         ("square", "refund.created"),  # new
@@ -116,7 +142,7 @@ def test_a_batch_mixing_new_duplicate_and_ignored_events(platform):
     assert batch == {"batchItemFailures": []}
     assert len(platform.items()) == 3
     published = sorted(n["event_type"] for n in platform.notifications("ledger"))
-    assert published == ["charge.dispute.created", "payment_intent.succeeded", "refund.created"]
+    assert published == ["charge.dispute.created", "refund.created"]  # not the duplicate again
 
 
 def test_a_poison_message_goes_straight_to_the_dlq_with_its_reason(platform):

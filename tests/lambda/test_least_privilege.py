@@ -6,14 +6,20 @@ action fixes in moto_iam.py), runs the function's path. Beside the API calls the
 AWS performs some with the caller's permissions that moto does not; ``AwsSide`` performs them
 so they are checked too: the KMS calls behind SecureString reads and encrypted queues and
 topics, and the Lambda runtime's log and trace writes.
+
+One moto platform serves the whole module (building it is most of a test's cost); each test
+gets empty queues and an empty table, a role of its own and a fresh session, so no test sees
+another's messages, records, credentials or cached clients.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import boto3
@@ -23,9 +29,10 @@ from moto.core import disable_iam_authentication, enable_iam_authentication
 
 from stack import iam
 from webhook_processor import clients, receiver
+from webhook_processor.processor import PUBLISHED
 
 from . import provider_events as events
-from .conftest import PARAMETERS, REGION, Platform
+from .conftest import PARAMETERS, REGION, Platform, mocked_platform
 from .moto_iam import patch_moto_iam
 
 ACCOUNT = "123456789012"
@@ -40,6 +47,10 @@ class AwsSide:
     blob: bytes
     denials: list[str] = field(default_factory=list)
     streams: set[str] = field(default_factory=set)
+    # A stream of its own: the log groups outlive the test, and creating an existing stream
+    # fails before PutLogEvents could be checked.
+    stream: str = field(default_factory=lambda: f"2026/11/27/[$LATEST]{uuid.uuid4().hex}")
+    clients: dict[str, Any] = field(default_factory=dict)
 
     def install(self, session: boto3.Session) -> None:
         events_ = session.events
@@ -58,17 +69,19 @@ class AwsSide:
     def _ok(parsed: dict[str, Any]) -> bool:
         return "Error" not in parsed
 
+    def _client(self, service: str) -> Any:
+        """A client of the role's session (one per service: a side lives for one session)."""
+        if service not in self.clients:
+            self.clients[service] = boto3.client(service, region_name=REGION)
+        return self.clients[service]
+
     def _generate(self, parsed: dict[str, Any], **_: Any) -> None:
         if self._ok(parsed):
-            boto3.client("kms", region_name=REGION).generate_data_key(
-                KeyId=self.key_arn, KeySpec="AES_256"
-            )
+            self._client("kms").generate_data_key(KeyId=self.key_arn, KeySpec="AES_256")
 
     def _decrypt(self, parsed: dict[str, Any], **_: Any) -> None:
         if self._ok(parsed):
-            boto3.client("kms", region_name=REGION).decrypt(
-                KeyId=self.key_arn, CiphertextBlob=self.blob
-            )
+            self._client("kms").decrypt(KeyId=self.key_arn, CiphertextBlob=self.blob)
 
     def _decrypt_messages(self, parsed: dict[str, Any], **kwargs: Any) -> None:
         if parsed.get("Messages"):
@@ -77,15 +90,14 @@ class AwsSide:
     def runtime(self, function: str) -> None:
         """What the Lambda runtime and X-Ray daemon write after an invocation, as the role."""
         group = f"/aws/lambda/{function}"
-        logs = boto3.client("logs", region_name=REGION)
-        xray = boto3.client("xray", region_name=REGION)
+        logs, xray = self._client("logs"), self._client("xray")
         try:
             if group not in self.streams:
-                logs.create_log_stream(logGroupName=group, logStreamName="2026/11/27/[$LATEST]a")
+                logs.create_log_stream(logGroupName=group, logStreamName=self.stream)
                 self.streams.add(group)
             logs.put_log_events(
                 logGroupName=group,
-                logStreamName="2026/11/27/[$LATEST]a",
+                logStreamName=self.stream,
                 logEvents=[{"timestamp": int(time.time() * 1000), "message": "{}"}],
             )
             segment = {
@@ -114,30 +126,52 @@ def receiver_path(platform: Platform, side: AwsSide) -> list[int]:
     return statuses
 
 
-def processor_path(platform: Platform, side: AwsSide) -> list[int]:
-    """The event source mapping and the processor over stored, duplicate and poison messages."""
+def processor_path(platform: Platform, side: AwsSide, replays: list[str]) -> list[int]:
+    """The event source mapping and the processor over new and poison messages, then over a
+    replay of the same deliveries: the failures of each batch, then how many notifications
+    the ledger got (each record once: the replay is acknowledged and not published again)."""
+    sqs = platform.client("sqs")
     try:
         responses = platform.drain(rounds=1)
+        with disable_iam_authentication():  # the replay arrives through the receiver
+            for body in replays:
+                sqs.send_message(QueueUrl=platform.ingest_url, MessageBody=body)
+        responses += platform.drain(rounds=1)
     except ClientError:
         return [-1]  # the mapping itself was denied
     side.runtime("webhook-processor-qa")
-    return [len(r["batchItemFailures"]) for r in responses]
+    with disable_iam_authentication():
+        notifications = len(platform.notifications("ledger"))
+    return [len(r["batchItemFailures"]) for r in responses] + [notifications]
 
 
-def seed_processor(platform: Platform) -> None:
+def seed_processor(platform: Platform) -> list[str]:
+    """Queues three deliveries and a poison message; returns the deliveries' envelopes."""
     for provider, event_type in [
         ("stripe", "payment_intent.succeeded"),
         ("square", "payment.updated"),
         ("paypal", "PAYMENT.CAPTURE.REFUNDED"),
     ]:
         assert platform.deliver(provider, event_type)["statusCode"] == 200
+    envelopes = [m["Body"] for m in platform.receive(platform.ingest_url)]
     platform.client("sqs").send_message(QueueUrl=platform.ingest_url, MessageBody="poison")
+    return envelopes
 
 
-PATHS: dict[str, tuple[Callable[[Platform, AwsSide], list[int]], list[int]]] = {
-    iam.RECEIVER: (receiver_path, [200, 200, 200, 200]),
-    iam.PROCESSOR: (processor_path, [0]),
+FunctionPath = Callable[[Platform, AwsSide], list[int]]
+
+EXPECTED: dict[str, list[int]] = {
+    iam.RECEIVER: [200, 200, 200, 200],
+    iam.PROCESSOR: [0, 0, 3],  # no failure in either batch; three records, each published once
 }
+
+
+def _prepare(platform: Platform, function: str) -> FunctionPath:
+    """Seeds what the function consumes (as the test, not the role); returns its path."""
+    if function == iam.RECEIVER:
+        return receiver_path
+    with disable_iam_authentication():
+        return partial(processor_path, replays=seed_processor(platform))
 
 
 def policy_resources(platform: Platform) -> dict[str, list[str]]:
@@ -170,23 +204,54 @@ def without(document: dict[str, Any], sid: str, action: str) -> dict[str, Any]:
     return {**document, "Statement": statements}
 
 
+@pytest.fixture(scope="module")
+def platform(paypal_pki: events.PayPalPKI) -> Iterator[Platform]:
+    """One platform for the module, with moto's IAM fixes and the functions' log groups."""
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        mocked_platform(monkeypatch, paypal_pki) as built,
+    ):
+        patch_moto_iam(monkeypatch)
+        logs = built.client("logs")
+        for kind in ("receiver", "processor"):
+            logs.create_log_group(logGroupName=f"/aws/lambda/webhook-{kind}-qa")
+        yield built
+
+
+@pytest.fixture(scope="module")
+def data_key(platform: Platform) -> bytes:
+    """A ciphertext under the stack key, for the Decrypt calls AWS makes for the role."""
+    kms = platform.client("kms")
+    return bytes(kms.encrypt(KeyId=platform.key_arn, Plaintext=b"data key")["CiphertextBlob"])
+
+
+def _empty(platform: Platform) -> None:
+    """Empty every queue and the table (SQS allows one PurgeQueue a minute, so receive)."""
+    sqs = platform.client("sqs")
+    for url in [platform.ingest_url, platform.dlq_url, *platform.subscribers.values()]:
+        while batch := sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60
+        ).get("Messages", []):
+            handles = [{"Id": m["MessageId"], "ReceiptHandle": m["ReceiptHandle"]} for m in batch]
+            sqs.delete_message_batch(QueueUrl=url, Entries=handles)
+    dynamodb = platform.client("dynamodb")
+    for item in platform.items():
+        key = {name: item[name] for name in ("transaction_id", "timestamp")}
+        dynamodb.delete_item(TableName=platform.table_name, Key=key)
+
+
 @pytest.fixture
 def as_role(
-    platform: Platform, monkeypatch: pytest.MonkeyPatch
+    platform: Platform, data_key: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[[str, dict[str, Any]], AwsSide]]:
-    """Returns ``enter(function, policy)``: the caller becomes that function's role."""
-    patch_moto_iam(monkeypatch)
-    kms = platform.client("kms")
-    blob = kms.encrypt(KeyId=platform.key_arn, Plaintext=b"data key")["CiphertextBlob"]
-    logs = platform.client("logs")
-    for kind in ("receiver", "processor"):
-        logs.create_log_group(logGroupName=f"/aws/lambda/webhook-{kind}-qa")
+    """Returns ``enter(function, policy)``: the caller becomes a new role of that function."""
+    _empty(platform)
 
     def enter(function: str, policy: dict[str, Any]) -> AwsSide:
         with disable_iam_authentication():
             admin = platform.client("iam")
             role = admin.create_role(
-                RoleName=f"{function}-role-qa",
+                RoleName=f"{function}-{uuid.uuid4().hex[:12]}",
                 AssumeRolePolicyDocument=json.dumps(iam.lambda_assume_role_policy()),
             )["Role"]
             admin.put_role_policy(
@@ -198,7 +263,7 @@ def as_role(
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
         monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
-        side = AwsSide(platform.key_arn, blob)
+        side = AwsSide(platform.key_arn, data_key)
         boto3.setup_default_session()
         side.install(boto3.DEFAULT_SESSION)
         clients.reset()
@@ -208,12 +273,7 @@ def as_role(
     with enable_iam_authentication():
         yield enter
     boto3.DEFAULT_SESSION = None
-
-
-def _prepare(platform: Platform, function: str) -> None:
-    with disable_iam_authentication():
-        if function == iam.PROCESSOR:
-            seed_processor(platform)
+    clients.reset()
 
 
 def _policy(platform: Platform, function: str) -> dict[str, Any]:
@@ -226,17 +286,21 @@ def _policy(platform: Platform, function: str) -> dict[str, Any]:
 
 
 @pytest.mark.evidence("7.2.1", "7.2.2")
-@pytest.mark.parametrize("function", sorted(PATHS))
+@pytest.mark.parametrize("function", sorted(EXPECTED))
 def test_the_stack_policy_allows_the_whole_path(platform, as_role, function):
-    _prepare(platform, function)
+    run = _prepare(platform, function)
     side = as_role(function, _policy(platform, function))
-    run, expected = PATHS[function]
-    assert run(platform, side) == expected
+    assert run(platform, side) == EXPECTED[function]
     assert side.denials == []
     with disable_iam_authentication():
         if function == iam.PROCESSOR:
-            assert len(platform.items()) == 3
+            items = platform.items()
+            assert len(items) == 3
+            assert all(PUBLISHED in item for item in items)
             assert len(platform.receive(platform.dlq_url)) == 1  # the poison message
+        else:
+            assert len(platform.receive(platform.ingest_url)) == 3
+            assert len(platform.receive(platform.dlq_url)) == 1  # the non-JSON body
 
 
 def _grants(function: str) -> list[tuple[str, str, str]]:
@@ -254,13 +318,12 @@ def _grants(function: str) -> list[tuple[str, str, str]]:
     ids=lambda value: value,
 )
 def test_every_granted_action_is_needed(platform, as_role, function, sid, action):
-    _prepare(platform, function)
+    run = _prepare(platform, function)
     side = as_role(function, without(_policy(platform, function), sid, action))
-    run, expected = PATHS[function]
     outcome = run(platform, side)
     assert any(f"{DENIED}{action}" in denial for denial in side.denials), side.denials
     if not action.startswith(("logs:", "xray:")):  # the runtime's writes fail after the work
-        assert outcome != expected
+        assert outcome != EXPECTED[function]
 
 
 @pytest.mark.evidence("7.2.2")
@@ -270,6 +333,9 @@ def test_grants_are_scoped_to_the_stack_resources(platform, as_role):
     attempts: dict[str, Callable[[], Any]] = {
         "dynamodb:PutItem": lambda: boto3.client("dynamodb", region_name=REGION).put_item(
             TableName="other-table", Item={"transaction_id": {"S": "x"}}
+        ),
+        "dynamodb:UpdateItem": lambda: boto3.client("dynamodb", region_name=REGION).update_item(
+            TableName="other-table", Key={"transaction_id": {"S": "x"}}
         ),
         "sns:Publish": lambda: boto3.client("sns", region_name=REGION).publish(
             TopicArn=other_topic, Message="x"

@@ -41,8 +41,19 @@ def _event(messages: list[tuple[str, str]]) -> dict:
     }  # fmt: skip
 
 
-def _reasons(*codes: str) -> dict:
-    return {"CancellationReasons": [{"Code": code} for code in codes]}
+def _reasons(*codes: str, items: dict[int, dict] | None = None) -> dict:
+    """Cancellation reasons; ``items`` gives the stored item (ALL_OLD) by position."""
+    return {
+        "CancellationReasons": [
+            {"Code": code, **({"Item": (items or {})[i]} if i in (items or {}) else {})}
+            for i, code in enumerate(codes)
+        ]
+    }
+
+
+def _marks(count: int) -> dict:
+    """The expected parameters of the marker transaction: ``count`` updates."""
+    return {"TransactItems": [{"Update": ANY}] * count}
 
 
 def test_only_the_items_dynamodb_refused_are_retried(platform):
@@ -64,6 +75,7 @@ def test_only_the_items_dynamodb_refused_are_retried(platform):
             "publish_batch",
             {"Successful": [{"Id": "0", "MessageId": "m0"}, {"Id": "1", "MessageId": "m1"}]},
         )
+        db.add_response("transact_write_items", {}, _marks(2))
         response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
 
@@ -79,8 +91,49 @@ def test_only_the_entries_sns_refused_are_retried(platform):
                 "Failed": [{"Id": "1", "Code": "KMSThrottling", "SenderFault": False}],
             },
         )
+        db.add_response("transact_write_items", {}, _marks(2))  # only what was published
         response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+
+
+def test_only_stored_records_never_published_are_published_again(platform):
+    messages = _envelopes()
+    published_item = {"transaction_id": {"S": "x"}, processor.PUBLISHED: {"S": "2024-11-27"}}
+    with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
+        db.add_client_error(
+            "transact_write_items",
+            "TransactionCanceledException",
+            modeled_fields=_reasons(
+                "ConditionalCheckFailed",  # stored, published: a replay
+                "ConditionalCheckFailed",  # stored, its publish failed: repaired now
+                "None",
+                items={0: published_item, 1: {"transaction_id": {"S": "y"}}},
+            ),
+        )
+        db.add_response("transact_write_items", {}, {"TransactItems": [{"Put": ANY}]})
+        topic.add_response(
+            "publish_batch",
+            {"Successful": [{"Id": "0", "MessageId": "m1"}, {"Id": "1", "MessageId": "m2"}]},
+            {"TopicArn": ANY, "PublishBatchRequestEntries": [ANY, ANY]},
+        )
+        db.add_response("transact_write_items", {}, _marks(2))
+        response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+    assert response == {"batchItemFailures": []}
+
+
+def test_a_failed_marker_write_still_acknowledges_what_was_published(platform, logs):
+    messages = _envelopes()
+    with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
+        db.add_response("transact_write_items", {})
+        topic.add_response(
+            "publish_batch",
+            {"Successful": [{"Id": str(i), "MessageId": f"m{i}"} for i in range(3)]},
+        )
+        db.add_client_error("transact_write_items", "ProvisionedThroughputExceededException")
+        response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+    assert response == {"batchItemFailures": []}  # retrying would publish a second time anyway
+    warnings = [line["message"] for line in logs() if line["level"] == "WARNING"]
+    assert warnings.count("published but not marked: a redelivery would publish it again") == 3
 
 
 @pytest.mark.parametrize("code", ["ThrottlingException", "AccessDeniedException"])

@@ -52,6 +52,7 @@ def test_processor_grants_exactly_what_it_calls() -> None:
         "sqs:GetQueueAttributes": set(ARNS[iam.INGEST_QUEUE]),
         "sqs:SendMessage": set(ARNS[iam.DLQ]),
         "dynamodb:PutItem": set(ARNS[iam.TABLE]),
+        "dynamodb:UpdateItem": set(ARNS[iam.TABLE]),
         "sns:Publish": set(ARNS[iam.TOPIC]),
         "kms:Decrypt": set(ARNS[iam.KEY]),
         "kms:GenerateDataKey": set(ARNS[iam.KEY]),
