@@ -8,8 +8,10 @@ CPU time on this machine, not Lambda's INIT duration (no network, no sandbox sta
 
 Calls per event count the botocore calls the handler itself makes (a ``before-call`` hook on
 the session): the receiver must make exactly one (SendMessage) once its secrets are cached;
-the processor at most 1.2 (one TransactWriteItems and one PublishBatch per batch of 10).
-The moto fixtures come from tests/lambda (the same platform the tests prove things on).
+the processor at most 1.2 (per batch of 10: a TransactWriteItems storing, a PublishBatch and
+a TransactWriteItems marking the records published).
+The moto fixtures come from tests/lambda (the same platform the tests prove things on),
+imported as ``tests.lambda.*`` since the tests are a package.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from typing import Any
 from bench import Measurement
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ROOT / "tests" / "lambda"
 BUNDLE = ROOT / "build" / "lambda.zip"
 COLD_RUNS = 5
 EVENTS = 100
@@ -48,14 +49,14 @@ _FLOOR = (
 # invocation; prints {"import_ms": ..., "first_ms": ...}.
 _COLD = textwrap.dedent(
     """
-    import json, sys, time
+    import importlib, json, time
     start = time.perf_counter()
     from webhook_processor import {module} as handler_module
     imported = time.perf_counter()
-    sys.path.insert(0, {tests!r})
     import boto3, pytest
     from moto import mock_aws
-    import conftest, provider_events as events
+    conftest = importlib.import_module("tests.lambda.conftest")
+    events = importlib.import_module("tests.lambda.provider_events")
     with pytest.MonkeyPatch.context() as mp, mock_aws():
         platform = conftest.build_platform(mp, events.PayPalPKI())
         body = events.body_of(events.stripe_payload("payment_intent.succeeded"))
@@ -113,10 +114,7 @@ def _cold_starts() -> list[Measurement]:
         )
     ]
     for module in ("receiver", "processor"):
-        runs = [
-            json.loads(_python(_COLD.format(module=module, tests=str(TESTS))))
-            for _ in range(COLD_RUNS)
-        ]
+        runs = [json.loads(_python(_COLD.format(module=module))) for _ in range(COLD_RUNS)]
         imports = statistics.median(r["import_ms"] for r in runs)
         firsts = statistics.median(r["first_ms"] for r in runs)
         total = statistics.median(r["import_ms"] + r["first_ms"] for r in runs)
@@ -133,17 +131,19 @@ def _cold_starts() -> list[Measurement]:
 
 
 def _calls_per_event() -> list[Measurement]:
+    import importlib
     import os
 
     import boto3
     import pytest
 
-    sys.path[:0] = [str(ROOT / "lambda"), str(TESTS)]
+    sys.path[:0] = [str(ROOT / "lambda"), str(ROOT)]
     for name, value in _ENV.items():  # before the handlers' loggers are created
         os.environ.setdefault(name, value)
-    import conftest
-    import provider_events as events
     from moto import mock_aws
+
+    conftest = importlib.import_module("tests.lambda.conftest")  # "lambda": not an identifier
+    events = importlib.import_module("tests.lambda.provider_events")
 
     from webhook_processor import clients, processor, receiver
 
