@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,63 +14,46 @@ from compliance.report_model import Evidence
 TEMPLATES = Path(__file__).with_name("report_templates")
 LABELS = {"met": "Met", "partial": "Partial", "gap": "Gap", "not_applicable": "Not applicable"}
 
-# The data path, by resource type: (node id, type token, tag Component or None).
-_NODES = (
-    ("url", "aws:lambda/functionUrl:FunctionUrl", None),
-    ("receiver", "aws:lambda/function:Function", "webhook-receiver"),
-    ("ingest", "aws:sqs/queue:Queue", "ingest"),
-    ("processor", "aws:lambda/function:Function", "webhook-processor"),
-    ("table", "aws:dynamodb/table:Table", None),
-    ("topic", "aws:sns/topic:Topic", None),
-    ("dlq", "aws:sqs/queue:Queue", "dlq"),
-    ("params", "aws:ssm/parameter:Parameter", None),
-    ("key", "aws:kms/key:Key", None),
-    ("logs", "aws:cloudwatch/logGroup:LogGroup", None),
-)
-_EDGES = (
-    ("providers", "url", "HTTPS webhook"),
-    ("url", "receiver", "signature verified"),
-    ("params", "receiver", "signing secrets"),
-    ("receiver", "ingest", "SendMessage"),
-    ("ingest", "processor", "event source mapping"),
-    ("ingest", "dlq", "redrive"),
-    ("processor", "table", "conditional PutItem"),
-    ("processor", "topic", "Publish"),
-    ("processor", "dlq", "failures"),
-)
+# The architecture picture is README.md's Mermaid diagram (one copy), with its SUFFIX placeholder
+# replaced by the captured stack's suffix; names it shows that the capture lacks are listed.
+README = Path(__file__).resolve().parent.parent / "README.md"
+PLACEHOLDER = "SUFFIX"
+_MERMAID = re.compile(r"^## Architecture\n.*?^```mermaid\n(.*?)^```", re.M | re.S)
+_NAMED = re.compile(rf"[a-z0-9][a-z0-9-]*-{PLACEHOLDER}\b")
 
 
-def _role(resource: Mapping[str, Any], dlq_arns: set[str]) -> str | None:
-    """What distinguishes resources of one type: a function's Component tag, a queue's use."""
-    if resource["type"] == "aws:sqs/queue:Queue":
-        return "dlq" if (resource.get("outputs") or {}).get("arn") in dlq_arns else "ingest"
-    return ((resource.get("inputs") or {}).get("tags") or {}).get("Component")
+class DiagramError(ValueError):
+    """README.md has no architecture diagram to show."""
 
 
-def _dlq_arns(resources: Sequence[Mapping[str, Any]]) -> set[str]:
-    arns = set()
-    for r in resources:
-        redrive = (r.get("inputs") or {}).get("redrivePolicy")
-        if isinstance(redrive, str):
-            arns.add(str(json.loads(redrive).get("deadLetterTargetArn")))
-    return arns
+def readme_diagram(readme: str) -> str:
+    """The Mermaid block of README.md's Architecture section."""
+    found = _MERMAID.search(readme)
+    if found is None:
+        msg = "README.md has no ```mermaid block in its ## Architecture section"
+        raise DiagramError(msg)
+    return found.group(1).rstrip("\n")
 
 
-def architecture_diagram(resources: Sequence[Mapping[str, Any]]) -> str:
-    """A Mermaid flowchart of the data path, labelled with the captured resource names."""
-    lines = ["flowchart LR", '  providers(["Stripe / Square / PayPal / Adyen"])']
-    dlq_arns = _dlq_arns(resources)
-    for node, type_, role in _NODES:
-        names = sorted(
-            str(r["name"])
-            for r in resources
-            if r["type"] == type_ and (role is None or _role(r, dlq_arns) == role)
-        )
-        lines.append(f'  {node}["{"<br/>".join(names) or f"({node}: none captured)"}"]')
-    lines += [f"  {a} -->|{label}| {b}" for a, b, label in _EDGES]
-    lines.append("  key -. encrypts .-> table & topic & ingest & dlq & params & logs")
-    lines.append("  receiver & processor -. logs .-> logs")
-    return "\n".join(lines)
+def stack_suffix(names: Iterable[str]) -> str:
+    """The suffix every resource name ends with (`<resource-type>-<suffix>`, stack/naming.py)."""
+    ends = sorted(n[::-1] for n in names)
+    size = 0
+    while ends and size < min(len(ends[0]), len(ends[-1])) and ends[0][size] == ends[-1][size]:
+        size += 1
+    common = ends[0][:size][::-1] if ends else ""
+    return common[common.find("-") + 1 :] if "-" in common else ""
+
+
+def architecture_diagram(
+    diagram: str, resources: Sequence[Mapping[str, Any]]
+) -> tuple[str, list[str]]:
+    """``diagram`` for this stack's suffix, and the resource names it shows that were not
+    captured (a stale picture, or a capture without those resources)."""
+    names = {str(r["name"]) for r in resources if r.get("custom")}
+    suffix = stack_suffix(names)
+    shown = sorted({m.replace(PLACEHOLDER, suffix) for m in _NAMED.findall(diagram)})
+    return diagram.replace(PLACEHOLDER, suffix), [n for n in shown if n not in names]
 
 
 _ENV = Environment(
@@ -83,12 +66,14 @@ _ENV = Environment(
 )
 
 
-def render(evidence: Evidence, diagram: str, template: str) -> str:
-    """Render one template (report.md.j2 or report.html.j2)."""
+def render(evidence: Evidence, diagram: tuple[str, list[str]], template: str) -> str:
+    """Render one template (report.md.j2 or report.html.j2) with the architecture diagram and
+    the names it shows that the capture lacks."""
     return _ENV.get_template(template).render(
         e=evidence,
         label=LABELS,
-        diagram=diagram,
+        diagram=diagram[0],
+        not_captured=diagram[1],
         policies={p.policy: p for p in evidence.policy_results},
         tests={t.test_id: t for t in evidence.tests},
     )

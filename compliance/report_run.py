@@ -46,7 +46,13 @@ from compliance.report_model import (
     evidence_test_records,
     policy_results,
 )
-from compliance.report_render import architecture_diagram, render
+from compliance.report_render import (
+    README,
+    DiagramError,
+    architecture_diagram,
+    readme_diagram,
+    render,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 _TOOLS = ("pulumi", "pulumi-aws", "pulumi-policy", "compliance-trestle", "pytest", "jinja2")
@@ -167,7 +173,10 @@ def junit_evidence(junit: Path) -> tuple[list[TestRecord], list[str]]:
 
 def _write(catalog: Catalog, evidence: Evidence, capture: Mapping[str, Any], out: Path) -> None:
     (out / "evidence.json").write_text(evidence.model_dump_json(indent=2) + "\n")
-    diagram = architecture_diagram(capture["resources"])
+    try:
+        diagram = architecture_diagram(readme_diagram(README.read_text()), capture["resources"])
+    except (OSError, DiagramError) as exc:
+        diagram = (f'flowchart LR\n  missing["architecture diagram unavailable: {exc}"]', [])
     (out / "report.md").write_text(render(evidence, diagram, "report.md.j2"))
     (out / "report.html").write_text(render(evidence, diagram, "report.html.j2"))
     write_oscal(catalog, evidence, out / "oscal")

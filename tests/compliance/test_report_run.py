@@ -137,6 +137,9 @@ def test_offline_preview_of_the_real_program(tmp_path):
     assert evidence.checkov["resource_count"] == evidence.checkov["expected_count"] > 20
     assert evidence.summary.mandatory_violations == 0
     assert status == 0, evidence.incomplete
+    md = (out / "report.md").read_text()
+    assert "payment-alerts-dev" in md  # README.md's diagram, for this stack
+    assert "not in this capture" not in md  # every resource it names exists
 
 
 def test_an_unreadable_input_is_a_clear_error(tmp_path, capsys):
