@@ -12,13 +12,14 @@ per delivery::
         logger.warning("rejected", extra={"reason": verdict.reason})  # a Reason, safe to log
         return {"statusCode": 401}
 
-Settings per provider (strings, lists of strings or, for numbers, numbers or decimal strings;
-values starting ``UNSET:`` are refused):
+Settings per provider (strings, lists of strings, booleans or "true"/"false", and for numbers,
+numbers or decimal strings; values starting ``UNSET:`` are refused):
 
 - ``stripe``: ``secret``, ``tolerance`` (seconds, default 300)
 - ``square``: ``signature_key``, ``notification_url`` (exactly as registered with Square)
 - ``paypal``: ``webhook_id``, ``trust_store_pems`` (default: system CA bundle),
-  ``allowed_cert_url_hosts``, ``cert_host_names``, ``tolerance``, ``cert_pems_by_url``
+  ``allowed_cert_url_hosts``, ``cert_host_names`` (default: live PayPal only), ``sandbox``
+  (default false; true adds the sandbox hosts and name), ``tolerance``, ``cert_pems_by_url``
 - ``adyen``: ``hmac_key_hex``, ``mode`` (``notification_item`` or ``payload``)
 - ``standardwebhooks``: ``secret`` (``whsec_...``), ``tolerance``
 

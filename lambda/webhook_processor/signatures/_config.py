@@ -64,6 +64,15 @@ class Config:
             raise self._fail(key, "must be a whole number of seconds between 1 and 86400")
         return value
 
+    def flag(self, key: str, *, default: bool) -> bool:
+        """A boolean: JSON true/false, or the strings "true"/"false" (as SSM stores them)."""
+        value = self._raw.get(key, default)
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            value = value.strip().lower() == "true"
+        if not isinstance(value, bool):
+            raise self._fail(key, "must be true or false")
+        return value
+
     def texts(self, key: str, *, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
         """A non-empty list of non-empty strings; a comma-separated string (SSM StringList) too."""
         value = self._raw.get(key, default)

@@ -12,8 +12,25 @@ sender, so everything about it is checked before it is trusted:
 - it must chain to the configured trust store (default: the system CA bundle) and name one of
   PayPal's signing hosts, per ``cryptography.x509.verification`` (validity, names, key usage).
 
-PayPal's scheme binds the body only through CRC-32, which is not cryptographic: the replay
-window and downstream de-duplication carry more weight here than for the HMAC providers.
+Only PayPal's live hosts and certificate name are trusted by default. ``sandbox: true`` adds the
+sandbox API hosts and ``messageverificationcerts.sandbox.paypal.com``: anyone can open a sandbox
+account and have PayPal sign sandbox deliveries, so a production receiver must not accept them.
+
+Residual risk: the signature covers the body only through its CRC-32, which is not
+cryptographic: for any body, a few chosen bytes (e.g. inside a JSON string) give it any CRC-32
+wanted. Who can exploit it: someone holding one genuine delivery's headers (transmission id,
+time, signature, cert URL) and its body (or just its CRC-32), e.g. from a log, proxy or endpoint
+that recorded them; they can then send any body they like with those headers, and it verifies.
+What limits it: the transmission-time tolerance (300 s by default: the forgery must arrive
+within it of the original's transmission time); TLS on the Function URL (deliveries cannot be
+read in transit); the webhook id inside the signed message (another merchant's deliveries do not
+verify here); and event-id idempotency, which makes a forgery that keeps the original event id a
+duplicate (stored and published at most once; the first to arrive wins), but does nothing
+against a forged body with a new event id: within the window, each is a new record. The stronger
+option is PayPal's verify-webhook-signature API
+(``POST /v1/notifications/verify-webhook-signature``), where PayPal checks the delivery it sent,
+whole body included, at the cost of an OAuth token and one call per delivery; it is not
+implemented here.
 
 The deprecated ``paypalrestsdk`` fetches any URL (http, any host, no timeout), never checks the
 transmission time, accepts SHA1withRSA, only matches the CN suffix and caches nothing.
@@ -52,16 +69,10 @@ from webhook_processor.signatures._base import (
 )
 from webhook_processor.signatures._config import Config
 
-DEFAULT_CERT_URL_HOSTS = (
-    "api.paypal.com",
-    "api-m.paypal.com",
-    "api.sandbox.paypal.com",
-    "api-m.sandbox.paypal.com",
-)
-DEFAULT_CERT_HOST_NAMES = (
-    "messageverificationcerts.paypal.com",
-    "messageverificationcerts.sandbox.paypal.com",
-)
+DEFAULT_CERT_URL_HOSTS = ("api.paypal.com", "api-m.paypal.com")
+DEFAULT_CERT_HOST_NAMES = ("messageverificationcerts.paypal.com",)
+SANDBOX_CERT_URL_HOSTS = ("api.sandbox.paypal.com", "api-m.sandbox.paypal.com")
+SANDBOX_CERT_HOST_NAMES = ("messageverificationcerts.sandbox.paypal.com",)
 CERT_PATH_PREFIX = "/v1/notifications/certs/"
 AUTH_ALGO = "SHA256withRSA"
 FETCH_TIMEOUT_SECONDS = 3.0
@@ -105,6 +116,11 @@ def system_trust_store() -> tuple[x509.Certificate, ...]:
     raise ConfigError(msg)
 
 
+def _with_sandbox(names: tuple[str, ...], sandbox: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` then the sandbox ones, each once."""
+    return tuple(dict.fromkeys(names + sandbox))
+
+
 @dataclass(frozen=True)
 class _TrustedKey:
     key: RSAPublicKey
@@ -135,8 +151,13 @@ class PayPalSettings:
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> PayPalSettings:
+        """``sandbox: true`` adds PayPal's sandbox hosts and certificate name to the lists in
+        effect (the live defaults, or the configured ones)."""
         keys = {"webhook_id", "trust_store_pems", "allowed_cert_url_hosts", "cert_host_names"}
-        config = Config("paypal", raw, frozenset(keys | {"tolerance", "cert_pems_by_url"}))
+        config = Config(
+            "paypal", raw, frozenset(keys | {"tolerance", "cert_pems_by_url", "sandbox"})
+        )
+        sandbox = config.flag("sandbox", default=False)
         if "trust_store_pems" in raw:
             pems = config.texts("trust_store_pems")
             try:
@@ -151,11 +172,19 @@ class PayPalSettings:
         return cls(
             webhook_id=config.text("webhook_id"),
             trust_store=trust,
-            allowed_cert_url_hosts=tuple(
-                host.lower()
-                for host in config.texts("allowed_cert_url_hosts", default=DEFAULT_CERT_URL_HOSTS)
+            allowed_cert_url_hosts=_with_sandbox(
+                tuple(
+                    host.lower()
+                    for host in config.texts(
+                        "allowed_cert_url_hosts", default=DEFAULT_CERT_URL_HOSTS
+                    )
+                ),
+                SANDBOX_CERT_URL_HOSTS if sandbox else (),
             ),
-            cert_host_names=config.texts("cert_host_names", default=DEFAULT_CERT_HOST_NAMES),
+            cert_host_names=_with_sandbox(
+                config.texts("cert_host_names", default=DEFAULT_CERT_HOST_NAMES),
+                SANDBOX_CERT_HOST_NAMES if sandbox else (),
+            ),
             tolerance=config.seconds("tolerance", default=300),
             cert_pems_by_url=config.mapping("cert_pems_by_url"),
         )

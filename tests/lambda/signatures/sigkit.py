@@ -31,6 +31,7 @@ STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 PAYPAL_WEBHOOK_ID = "1JE4291016473214C"
 PAYPAL_CERT_URL = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-test"
 PAYPAL_HOST = "messageverificationcerts.paypal.com"
+PAYPAL_SANDBOX_HOST = "messageverificationcerts.sandbox.paypal.com"
 
 
 def event_body(size: int = 2048, **fields: Any) -> bytes:
@@ -221,6 +222,7 @@ def make_pki(now: float) -> PKI:
         "expired": pem(leaf(validity=expired)) + pem(inter),
         "wrong_host": pem(leaf(("www.example.com",), cn="www.example.com")) + pem(inter),
         "paypal_suffix_only": pem(leaf(("www.paypal.com",), cn="www.paypal.com")) + pem(inter),
+        "sandbox": pem(leaf((PAYPAL_SANDBOX_HOST,), cn=PAYPAL_SANDBOX_HOST)) + pem(inter),
         "self_signed": pem(
             certificate(
                 PAYPAL_HOST,

@@ -95,6 +95,27 @@ def test_stale_delivery_exits_1(pki: sigkit.PKI, tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (1, "invalid: stale_timestamp\n")
 
 
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [({}, (1, "invalid: disallowed_cert_url\n")), ({"sandbox": True}, (0, "valid\n"))],
+)
+def test_a_sandbox_delivery_needs_sandbox_true(
+    extra: dict[str, Any], expected: tuple[int, str], pki: sigkit.PKI, tmp_path: Path
+) -> None:
+    world = PayPalWorld(pki, time.time())
+    url = "https://api-m.sandbox.paypal.com/v1/notifications/certs/CERT-sandbox"
+    config = {
+        "webhook_id": sigkit.PAYPAL_WEBHOOK_ID,
+        "trust_store_pems": pki.trust_pems,
+        "cert_pems_by_url": {url: pki.variants["sandbox"]},
+        **extra,
+    }
+    headers = world.headers(BODY, cert_url=url)
+    done = _run(["verify", "--provider", "paypal", *_files(tmp_path, headers, BODY, config),
+                 "--now", str(world.now)])  # fmt: skip
+    assert (done.returncode, done.stdout) == expected
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_bad_config_exits_2_with_a_message(provider: str, pki: sigkit.PKI, tmp_path: Path) -> None:
     headers, body, config, _ = _delivery(provider, pki)

@@ -108,6 +108,8 @@ def test_unknown_provider() -> None:
         ("paypal", {"webhook_id": "W", "trust_store_pems": []}, "non-empty list"),
         ("paypal", {"webhook_id": "W", "allowed_cert_url_hosts": [""]}, "non-empty strings"),
         ("paypal", {"webhook_id": "W", "cert_pems_by_url": ["x"]}, "string -> string"),
+        ("paypal", {"webhook_id": "W", "sandbox": "yes"}, "must be true or false"),
+        ("paypal", {"webhook_id": "W", "sandbox": 1}, "must be true or false"),
     ],
 )
 def test_bad_settings_say_what_is_wrong(provider: str, settings: Any, message: str) -> None:
@@ -138,8 +140,24 @@ def test_ssm_style_strings_are_accepted(pki: sigkit.PKI) -> None:
 def test_paypal_defaults_to_the_system_trust_store() -> None:
     check = verifier("paypal", {"webhook_id": sigkit.PAYPAL_WEBHOOK_ID})
     assert len(check.settings.trust_store) > 10
-    assert check.settings.allowed_cert_url_hosts == DEFAULT_CERT_URL_HOSTS
+    assert check.settings.allowed_cert_url_hosts == ("api.paypal.com", "api-m.paypal.com")
+    assert check.settings.cert_host_names == ("messageverificationcerts.paypal.com",)
     assert check.settings.tolerance == 300
+
+
+def test_paypal_sandbox_is_opt_in() -> None:
+    live = verifier("paypal", {"webhook_id": "W", "sandbox": "false"})
+    sandbox = verifier("paypal", {"webhook_id": "W", "sandbox": True})
+    assert live.settings.allowed_cert_url_hosts == DEFAULT_CERT_URL_HOSTS
+    assert sandbox.settings.allowed_cert_url_hosts == (
+        *DEFAULT_CERT_URL_HOSTS,
+        "api.sandbox.paypal.com",
+        "api-m.sandbox.paypal.com",
+    )
+    assert sandbox.settings.cert_host_names == (
+        "messageverificationcerts.paypal.com",
+        "messageverificationcerts.sandbox.paypal.com",
+    )
 
 
 def test_reason_codes_are_stable_snake_case_strings() -> None:
@@ -151,7 +169,7 @@ def test_reason_codes_are_stable_snake_case_strings() -> None:
 
 KNOWN_KEYS = sorted(
     {key for settings in GOOD.values() for key in settings}
-    | {"tolerance", "allowed_cert_url_hosts", "cert_host_names", "cert_pems_by_url"}
+    | {"tolerance", "allowed_cert_url_hosts", "cert_host_names", "cert_pems_by_url", "sandbox"}
 )
 setting_values = st.one_of(
     st.none(),

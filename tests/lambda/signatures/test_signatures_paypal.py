@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 
 import pytest
 
@@ -10,6 +11,7 @@ from webhook_processor.signatures import Reason, Verifier, verifier
 from webhook_processor.signatures.paypal import (
     CACHE_LIMIT,
     DEFAULT_CERT_URL_HOSTS,
+    SANDBOX_CERT_URL_HOSTS,
     fetch_certificate,
     signed_message,
 )
@@ -57,6 +59,93 @@ def test_every_default_host_is_allowed(paypal: PayPalWorld, host: str) -> None:
         paypal.headers(BODY, cert_url=url), BODY, now=paypal.now
     )
     assert verdict.valid
+
+
+SANDBOX_URL = "https://api-m.sandbox.paypal.com/v1/notifications/certs/CERT-sandbox"
+
+
+def _sandbox_check(paypal: PayPalWorld, **extra: object) -> Verifier:
+    """A verifier from plain settings; the sandbox URL serves a sandbox-named certificate."""
+    return verifier(
+        "paypal",
+        {
+            "webhook_id": sigkit.PAYPAL_WEBHOOK_ID,
+            "trust_store_pems": paypal.pki.trust_pems,
+            "cert_pems_by_url": {
+                SANDBOX_URL: paypal.pki.variants["sandbox"],
+                paypal.url("sandbox"): paypal.pki.variants["sandbox"],
+                paypal.url("valid"): paypal.pki.served,
+            },
+            **extra,
+        },
+    )
+
+
+def test_only_live_paypal_is_trusted_by_default(paypal: PayPalWorld) -> None:
+    """Anyone can get sandbox deliveries signed: production must not accept them."""
+    assert not set(DEFAULT_CERT_URL_HOSTS) & set(SANDBOX_CERT_URL_HOSTS)
+    check = _sandbox_check(paypal)
+    sandbox_host = paypal.headers(BODY, cert_url=SANDBOX_URL)
+    sandbox_cert_on_live_host = paypal.headers(BODY, "sandbox")
+    assert check(sandbox_host, BODY, now=paypal.now).reason == Reason.DISALLOWED_CERT_URL
+    assert check(sandbox_cert_on_live_host, BODY, now=paypal.now).reason == (
+        Reason.UNTRUSTED_CERTIFICATE
+    )
+    assert check(paypal.headers(BODY), BODY, now=paypal.now).valid
+
+
+@pytest.mark.parametrize("sandbox", [True, "true", "TRUE"])
+def test_sandbox_true_adds_the_sandbox_hosts_and_certificate(
+    paypal: PayPalWorld, sandbox: object
+) -> None:
+    check = _sandbox_check(paypal, sandbox=sandbox)
+    for host in SANDBOX_CERT_URL_HOSTS:
+        url = SANDBOX_URL.replace("api-m.sandbox.paypal.com", host)
+        seeded = {"cert_pems_by_url": {url: paypal.pki.variants["sandbox"]}}
+        host_check = _sandbox_check(paypal, sandbox=sandbox, **seeded)
+        assert host_check(paypal.headers(BODY, cert_url=url), BODY, now=paypal.now).valid
+    assert check(paypal.headers(BODY, "sandbox"), BODY, now=paypal.now).valid
+    assert check(paypal.headers(BODY), BODY, now=paypal.now).valid  # live still works
+
+
+def test_sandbox_extends_a_configured_allow_list(paypal: PayPalWorld) -> None:
+    check = _sandbox_check(paypal, sandbox=True, allowed_cert_url_hosts=["certs.example"])
+    assert check.settings.allowed_cert_url_hosts == ("certs.example", *SANDBOX_CERT_URL_HOSTS)
+    assert check(paypal.headers(BODY), BODY, now=paypal.now).reason == (Reason.DISALLOWED_CERT_URL)
+
+
+def _forge_crc32(body: bytes, target: int) -> bytes:
+    """Four bytes that, appended to ``body``, give it the CRC-32 ``target``: CRC-32 is affine
+    in the message bits over GF(2), so 32 unknown bits solve a 32x32 linear system."""
+    base = zlib.crc32(body + bytes(4))
+    columns = [zlib.crc32(body + (1 << bit).to_bytes(4, "little")) ^ base for bit in range(32)]
+    rows = [(column, 1 << bit) for bit, column in enumerate(columns)]  # (image, which bits)
+    solution, want = 0, target ^ base
+    for pivot in range(32):  # Gaussian elimination on the images' bits
+        mask = 1 << pivot
+        found = next((row for row in rows if row[0] & mask), None)
+        if found is None:
+            continue
+        rows.remove(found)
+        rows = [(i ^ found[0], b ^ found[1]) if i & mask else (i, b) for i, b in rows]
+        if want & mask:
+            want ^= found[0]
+            solution ^= found[1]
+    assert want == 0
+    return solution.to_bytes(4, "little")
+
+
+def test_crc32_binds_the_body_only_weakly_the_documented_residual_risk(
+    paypal: PayPalWorld,
+) -> None:
+    """Different bytes with the original's CRC-32 verify under the original's headers: why the
+    replay window and idempotency matter, and why the README points to PayPal's API."""
+    headers = paypal.headers(BODY)
+    forged = BODY.replace(b'"evt_1Nf3k', b'"evt_FORGE') + b" "  # a new event id, too
+    forged += _forge_crc32(forged, zlib.crc32(BODY))
+    assert b"evt_FORGE" in forged
+    assert zlib.crc32(forged) == zlib.crc32(BODY)
+    assert Verifier("paypal", paypal.settings())(headers, forged, now=paypal.now).valid
 
 
 def test_the_allow_list_is_configurable(paypal: PayPalWorld) -> None:
