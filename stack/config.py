@@ -85,6 +85,7 @@ class StackConfig(BaseModel):
     max_event_age_seconds: int = Field(3600, ge=60, le=21600, alias="maxEventAgeSeconds")
     log_level: Annotated[str, _one_of(LOG_LEVELS)] = Field("INFO", alias="logLevel")
     lambda_bundle: Path = Field(DEFAULT_BUNDLE, alias="lambdaBundle")
+    paypal_sandbox: bool = Field(False, alias="paypalSandbox")
     alert_email: str | None = Field(
         None, alias="alertEmail", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254
     )

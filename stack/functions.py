@@ -39,6 +39,7 @@ class FunctionSettings:
     max_event_age_seconds: int
     log_level: str
     bundle: Path
+    paypal_sandbox: bool
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class WebhookFunctions(pulumi.ComponentResource):
             environment={
                 "INGEST_QUEUE_URL": inputs.ingest_queue_url,
                 **{env: p.name for env, p in inputs.parameters.items()},
+                # Sandbox-signed PayPal deliveries are refused unless this is "true".
+                "PAYPAL_SANDBOX": "true" if settings.paypal_sandbox else "false",
             },
             grant_resources={
                 iam.PARAMETERS: [p.arn for p in inputs.parameters.values()],

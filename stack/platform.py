@@ -69,6 +69,7 @@ class PaymentWebhooks(pulumi.ComponentResource):
                 max_event_age_seconds=config.max_event_age_seconds,
                 log_level=config.log_level,
                 bundle=config.lambda_bundle,
+                paypal_sandbox=config.paypal_sandbox,
             ),
             inputs=FunctionInputs(
                 key_arn=key_arn,

@@ -8,7 +8,7 @@ the batch, so nothing is accepted while the function is misconfigured.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from webhook_processor.exceptions import ConfigurationError
 
@@ -24,6 +24,11 @@ PROVIDER_PARAMETERS: Mapping[str, Mapping[str, str]] = {
         "notification_url": "SQUARE_NOTIFICATION_URL_PARAM",
     },
     "paypal": {"webhook_id": "PAYPAL_WEBHOOK_ID_PARAM"},
+}
+# Provider -> {signature-library setting key -> environment variable holding a plain, non-secret
+# setting}; unset variables leave the library's default.
+PROVIDER_OPTIONS: Mapping[str, Mapping[str, str]] = {
+    "paypal": {"sandbox": "PAYPAL_SANDBOX"},
 }
 
 
@@ -56,6 +61,7 @@ class ReceiverConfig:
     ingest_queue_url: str
     dlq_url: str
     parameters: Mapping[str, Mapping[str, str]]
+    options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     secret_ttl_seconds: int = DEFAULT_SECRET_TTL_SECONDS
     refresh_interval_seconds: int = DEFAULT_REFRESH_INTERVAL_SECONDS
@@ -68,10 +74,17 @@ class ReceiverConfig:
             for provider, variables in PROVIDER_PARAMETERS.items()
             if all(environ.get(var, "").strip() for var in variables.values())
         }
+        options = {
+            provider: {
+                key: environ[var].strip() for key, var in variables.items() if var in environ
+            }
+            for provider, variables in PROVIDER_OPTIONS.items()
+        }
         return cls(
             ingest_queue_url=_require(environ, "INGEST_QUEUE_URL"),
             dlq_url=_require(environ, "DLQ_URL"),
             parameters=parameters,
+            options={provider: found for provider, found in options.items() if found},
             max_body_bytes=_positive_int(environ, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
             secret_ttl_seconds=_positive_int(
                 environ, "SECRET_TTL_SECONDS", DEFAULT_SECRET_TTL_SECONDS

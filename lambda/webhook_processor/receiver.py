@@ -101,7 +101,9 @@ class SigningMaterial:
         if cached is not None and cached[0] == values:
             return cached[1]
         try:
-            built = signatures.verifier(provider, dict(values))
+            built = signatures.verifier(
+                provider, {**self.config.options.get(provider, {}), **dict(values)}
+            )
         except signatures.ConfigError as error:
             raise ConfigurationError(str(error)) from None
         self._verifiers[provider] = (values, built)

@@ -110,6 +110,21 @@ def test_an_unset_placeholder_fails_closed_with_503(platform, logs, provider):
     _assert_nothing_enqueued(platform)
 
 
+@pytest.mark.parametrize(("switch", "status"), [("false", 200), ("true", 200), ("maybe", 503)])
+def test_the_paypal_sandbox_switch_reaches_the_verifier(
+    platform, logs, monkeypatch, switch, status
+):
+    # The live certificate still verifies with sandbox on (it only adds hosts); a value the
+    # library refuses proves the switch is passed through, and fails closed.
+    monkeypatch.setenv("PAYPAL_SANDBOX", switch)
+    body = events.body_of(events.payload("paypal", "PAYMENT.CAPTURE.COMPLETED"))
+    response = platform.post("/paypal", body, platform.signed("paypal", body))
+    assert response["statusCode"] == status
+    if status == 503:
+        assert "sandbox" in logs.text()
+        _assert_nothing_enqueued(platform)
+
+
 def test_a_missing_parameter_fails_closed_with_503(platform, logs):
     platform.client("ssm").delete_parameter(Name=PARAMETERS["STRIPE_SIGNING_SECRET_PARAM"][0])
     body, headers = _stripe_delivery()

@@ -519,12 +519,18 @@ def test_receiver_environment(stack: Preview) -> None:
         "SQUARE_SIGNATURE_KEY_PARAM": "/payment-webhooks/qa/square/signature-key",
         "SQUARE_NOTIFICATION_URL_PARAM": "/payment-webhooks/qa/square/notification-url",
         "PAYPAL_WEBHOOK_ID_PARAM": "/payment-webhooks/qa/paypal/webhook-id",
+        "PAYPAL_SANDBOX": "false",
         "POWERTOOLS_SERVICE_NAME": "webhook-receiver",
         "POWERTOOLS_LOG_LEVEL": "INFO",
     }
     assert set(params) == {
         v for k, v in environment(stack, "webhook-receiver-qa").items() if k.endswith("_PARAM")
     }
+
+
+def test_paypal_sandbox_is_opt_in(preview_stack: Callable[..., Preview]) -> None:
+    env = environment(preview_stack(paypalSandbox="true"), "webhook-receiver-qa")
+    assert env["PAYPAL_SANDBOX"] == "true"
 
 
 def test_processor_environment(stack: Preview) -> None:
