@@ -129,9 +129,10 @@ def evaluate_policies(
 
 
 # The evidence tests are ~90% of the report's CPU time; two workers use both cores. loadfile keeps
-# each module on one worker, in file order, as a serial run does (tests/lambda/
-# test_least_privilege.py fails when xdist splits it). The tests start first and run alongside the
-# preview and checkov (~2.5 s of one core), which fill the worker that finishes early.
+# each module on one worker, in file order, as a serial run does, so evidence never depends on
+# how xdist splits a module (test_least_privilege.py once failed when split). The tests start
+# first and run alongside the preview and checkov (~2.5 s of one core), which fill the worker that
+# finishes early.
 EVIDENCE_WORKERS = 2
 
 
