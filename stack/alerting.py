@@ -15,6 +15,7 @@ from typing import Final
 import pulumi
 import pulumi_aws as aws
 
+from stack.messaging import encrypted_topic
 from stack.naming import Naming
 from stack.resource_policies import alarm_topic_policy
 
@@ -41,14 +42,12 @@ class Alerting(pulumi.ComponentResource):
         super().__init__("payment-webhooks:alerting:Alerting", naming.name("alerting"), None, opts)
         self._naming = naming
         child = pulumi.ResourceOptions(parent=self)
-        topic_name = naming.name("payment-alerts")
-        self.topic = aws.sns.Topic(
-            topic_name, name=topic_name, kms_master_key_id=key_arn, tags=naming.tags(), opts=child
-        )
-        aws.sns.TopicPolicy(
-            naming.name("payment-alerts-policy"),
-            arn=self.topic.arn,
-            policy=pulumi.Output.all(self.topic.arn, account_id).apply(
+        self.topic = encrypted_topic(
+            naming,
+            "payment-alerts",
+            key_arn=key_arn,
+            parent=self,
+            policy=lambda arn: pulumi.Output.all(arn, account_id).apply(
                 lambda values: json.dumps(
                     alarm_topic_policy(
                         topic_arn=values[0],
@@ -57,7 +56,6 @@ class Alerting(pulumi.ComponentResource):
                     )
                 )
             ),
-            opts=child,
         )
         if alert_email:
             aws.sns.TopicSubscription(
