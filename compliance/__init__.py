@@ -1,5 +1,13 @@
 """Offline compliance tooling: preview a Pulumi program under mocks, evaluate it, report on it.
 
+    preview/         the offline preview: the program under mocks -> captured resources
+    policy_engine.py the CrossGuard pack evaluated offline, as the engine would
+    checkov/         the capture as a Terraform plan, scanned by checkov
+    catalog.py       the PCI DSS requirements (pci_dss_v4.yaml) and what maps onto them
+    report/          the report and evidence bundle (`compliance report`)
+    live/            evidence from the deployed stack (`compliance evidence --live`)
+    manifest.py      sha256 manifest of an evidence bundle (`compliance verify-evidence`)
+
 Nothing here imports Pulumi at package import time, so `python -m compliance --help` stays fast;
 the subcommands import what they need when they run.
 """

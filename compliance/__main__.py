@@ -12,8 +12,8 @@ from collections.abc import Callable
 # where `handler(args: argparse.Namespace) -> int` returns the exit status.
 SUBCOMMANDS: tuple[str, ...] = (
     "compliance.preview.cli",
-    "compliance.report_cli",
-    "compliance.live_cli",
+    "compliance.report.cli",
+    "compliance.live.cli",
     "compliance.manifest",
 )
 

@@ -107,7 +107,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
 
 
 def suppression_problems(catalog: Catalog, suppressed: Iterable[str]) -> list[str]:
-    """Where the catalog and checkov_skips.yaml disagree (pure).
+    """Where the catalog and compliance/checkov/skips.yaml disagree (pure).
 
     A check suppressed on this stack proves nothing, so it may not be listed as evidence
     (`checkov`); it must be a documented exception (`checkov_exceptions`) of some requirement,
@@ -121,7 +121,7 @@ def suppression_problems(catalog: Catalog, suppressed: Iterable[str]) -> list[st
         if c in skipped
     ]
     problems += [
-        f"{r.id} lists exception {c}, which checkov_skips.yaml does not suppress"
+        f"{r.id} lists exception {c}, which compliance/checkov/skips.yaml does not suppress"
         for r in catalog.requirements
         for c in r.checkov_exceptions
         if c not in skipped

@@ -9,7 +9,7 @@ from pathlib import Path
 from compliance.preview.config import parse_assignment
 
 
-def _find_repository_root(start: Path) -> Path:
+def find_repository_root(start: Path) -> Path:
     """The nearest directory at or above `start` holding Pulumi.yaml (else `start`)."""
     for directory in (start, *start.parents):
         if (directory / "Pulumi.yaml").is_file():
@@ -17,7 +17,8 @@ def _find_repository_root(start: Path) -> Path:
     return start
 
 
-def _assignment(text: str) -> tuple[str, str]:
+def assignment(text: str) -> tuple[str, str]:
+    """argparse type for `--config KEY=VALUE` (preview and report): a bad pair is a usage error."""
     try:
         return parse_assignment(text)
     except ValueError as exc:
@@ -41,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--stack", default="dev", help="stack name (default: dev)")
     parser.add_argument(
         "--config",
-        type=_assignment,
+        type=assignment,
         action="append",
         default=[],
         metavar="KEY=VALUE",
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from compliance import policy_engine
     from compliance.preview import PreviewError, run_preview
 
-    root = _find_repository_root(Path(__file__).resolve().parent)
+    root = find_repository_root(Path(__file__).resolve().parent)
     program = args.program or root
     pack_dir = args.policy_pack or root / "policies"
     try:

@@ -15,7 +15,7 @@ from compliance.catalog import (
     policies_by_requirement,
     suppression_problems,
 )
-from compliance.checkov_plan import load_skip_rules
+from compliance.checkov import load_skip_rules
 
 REQUIRED = {
     "3.5.1",
@@ -100,7 +100,7 @@ def test_a_suppressed_check_listed_as_evidence_or_an_undocumented_one_is_a_probl
         "suppressed check CKV_AWS_1 is no requirement's documented exception"
     ]
     assert suppression_problems(catalog, [c for c in suppressed if c != "CKV_AWS_338"]) == [
-        "10.5.1 lists exception CKV_AWS_338, which checkov_skips.yaml does not suppress"
+        "10.5.1 lists exception CKV_AWS_338, which compliance/checkov/skips.yaml does not suppress"
     ]
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from compliance.checkov_plan import (
+from compliance.checkov.plan import (
     ConversionError,
     load_skip_rules,
     plan_resources,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from compliance.catalog import load_catalog
-from compliance.checkov_scan import CHECKOV, parse_results, run_checkov
+from compliance.checkov.scan import CHECKOV, parse_results, run_checkov
 from tests.compliance.report_data import capture, resource
 
 pytestmark = pytest.mark.skipif(

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from compliance.policy_engine import evaluate
-from compliance.report_inputs import InputFormatError, from_preview_json, from_stack_export
+from compliance.report.inputs import InputFormatError, from_preview_json, from_stack_export
 from tests.compliance.report_data import EXPORT_FILE, PREVIEW_FILE, capture
 
 

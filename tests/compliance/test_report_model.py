@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from compliance.catalog import PolicyInfo, load_catalog
-from compliance.report_model import (
+from compliance.report.model import (
     CheckovRecord,
     Evidence,
     RunMetadata,
@@ -18,7 +18,7 @@ from compliance.report_model import (
 )
 from tests.compliance.report_data import capture
 
-SCHEMA = Path("compliance/report_evidence.schema.json")
+SCHEMA = Path("compliance/report/evidence.schema.json")
 RETENTION = load_catalog().get("10.5.1")
 ENCRYPTION = load_catalog().get("3.5.1")
 
@@ -194,6 +194,6 @@ def test_unknown_policies_and_test_requirements_are_kept_not_dropped():
 
 def test_the_committed_schema_is_the_models_schema():
     assert json.loads(SCHEMA.read_text()) == json.loads(schema_json()), (
-        "regenerate: python -m compliance.report_model > compliance/report_evidence.schema.json"
+        "regenerate: python -m compliance.report.model > compliance/report/evidence.schema.json"
     )
     assert Evidence.model_json_schema()["required"]

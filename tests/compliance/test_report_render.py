@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.report_render import (
+from compliance.report.render import (
     README,
     DiagramError,
     architecture_diagram,

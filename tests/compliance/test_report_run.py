@@ -15,11 +15,11 @@ from trestle.oscal import catalog as cat
 from trestle.oscal import component as comp
 
 from compliance.__main__ import main
-from compliance.checkov_scan import CHECKOV
+from compliance.checkov import CHECKOV
 from compliance.manifest import verify_manifest
-from compliance.report_junit import read_junit
-from compliance.report_model import Evidence
-from compliance.report_run import finish_evidence_tests, junit_evidence, start_evidence_tests
+from compliance.report.junit import read_junit
+from compliance.report.model import Evidence
+from compliance.report.run import finish_evidence_tests, junit_evidence, start_evidence_tests
 from tests.compliance.report_data import DATA, EXPORT_FILE, PREVIEW_FILE
 
 JUNIT = DATA / "evidence_junit.xml"

@@ -1,7 +1,7 @@
 """evidence.json: the report's machine-readable content, and the pure rules that decide statuses.
 
-The pydantic models are the schema: compliance/report_evidence.schema.json is generated from
-them (`python -m compliance.report_model > compliance/report_evidence.schema.json`) and a test
+The pydantic models are the schema: compliance/report/evidence.schema.json is generated from
+them (`python -m compliance.report.model > compliance/report/evidence.schema.json`) and a test
 keeps the two equal. report.md, report.html and the OSCAL files are all rendered from `Evidence`.
 """
 
@@ -14,8 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from compliance.catalog import Catalog, PolicyInfo, Requirement
-from compliance.checkov_scan import ScanResult
-from compliance.report_junit import TestResult
+from compliance.checkov import ScanResult
+from compliance.report.junit import TestResult
 
 SCHEMA_VERSION = "1.0"
 Status = Literal["met", "partial", "gap", "not_applicable"]
@@ -361,7 +361,7 @@ def build_evidence(
 
 
 def schema_json() -> str:
-    """The JSON Schema of evidence.json, as committed in report_evidence.schema.json."""
+    """The JSON Schema of evidence.json, as committed in evidence.schema.json."""
     return json.dumps(Evidence.model_json_schema(), indent=2, sort_keys=True) + "\n"
 
 

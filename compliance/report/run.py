@@ -30,14 +30,12 @@ from compliance.catalog import (
     policies_by_requirement,
     suppression_problems,
 )
-from compliance.checkov_plan import load_skip_rules
-from compliance.checkov_scan import CheckovError, ScanResult, run_checkov
+from compliance.checkov import CheckovError, ScanResult, load_skip_rules, run_checkov
 from compliance.manifest import write_manifest
-from compliance.oscal import write_oscal
 from compliance.policy_engine import DEFAULT_PACK_DIR, PolicyEngineError, evaluate
-from compliance.report_inputs import InputFormatError, from_preview_json, from_stack_export
-from compliance.report_junit import collection_errors, read_junit
-from compliance.report_model import (
+from compliance.report.inputs import InputFormatError, from_preview_json, from_stack_export
+from compliance.report.junit import collection_errors, read_junit
+from compliance.report.model import (
     Evidence,
     InputMode,
     RunMetadata,
@@ -46,7 +44,8 @@ from compliance.report_model import (
     evidence_test_records,
     policy_results,
 )
-from compliance.report_render import (
+from compliance.report.oscal import write_oscal
+from compliance.report.render import (
     README,
     DiagramError,
     architecture_diagram,
@@ -102,9 +101,9 @@ def load_capture(args: argparse.Namespace) -> tuple[dict[str, Any], InputMode, s
         except InputFormatError as exc:
             raise InputError(str(exc)) from exc
     from compliance.preview import PreviewError, run_preview
-    from compliance.preview.cli import _find_repository_root
+    from compliance.preview.cli import find_repository_root
 
-    program = args.program or _find_repository_root(Path.cwd())
+    program = args.program or find_repository_root(Path.cwd())
     try:
         preview = run_preview(program, args.stack, dict(args.config), unknowns=False)
     except PreviewError as exc:
@@ -145,7 +144,7 @@ def start_evidence_tests(junit: Path, paths: Sequence[str] = ()) -> subprocess.P
             sys.executable,
             *("-m", "pytest", "-m", "evidence", "-q", "-p", "no:cacheprovider"),
             *("-n", str(EVIDENCE_WORKERS), "--dist", "loadfile"),
-            *("-p", "compliance.report_pytest", "--continue-on-collection-errors"),
+            *("-p", "compliance.report.pytest_plugin", "--continue-on-collection-errors"),
             f"--junitxml={junit}",
             *paths,
         ],

@@ -2,7 +2,7 @@
 
 Three inputs, one model: the offline preview of the program (default), the real engine's
 `pulumi preview --json` (--from-preview) or the deployed state's `pulumi stack export`
-(--from-stack-export). The work is in compliance/report_run.py, imported only when the command
+(--from-stack-export). The work is in compliance/report/run.py, imported only when the command
 runs so `python -m compliance --help` stays fast.
 """
 
@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from compliance.preview.cli import _assignment
+from compliance.preview.cli import assignment
 
 OUT = Path("build/compliance")
 
 
 def _handle(args: argparse.Namespace) -> int:
-    from compliance.report_run import handle
+    from compliance.report.run import handle
 
     return handle(args)
 
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--program", type=Path, default=None, help="Pulumi project directory")
     parser.add_argument("--stack", default="dev", help="stack for the offline preview")
     parser.add_argument(
-        "--config", type=_assignment, action="append", default=[], metavar="KEY=VALUE"
+        "--config", type=assignment, action="append", default=[], metavar="KEY=VALUE"
     )
     parser.add_argument("--policy-pack", type=Path, default=None, help="default: policies/")
     parser.add_argument(
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="use this JUnit XML of `pytest -m evidence -p compliance.report_pytest` "
+        help="use this JUnit XML of `pytest -m evidence -p compliance.report.pytest_plugin` "
         "instead of running the evidence tests",
     )
     parser.add_argument("--output", type=Path, default=OUT)

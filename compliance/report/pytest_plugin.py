@@ -1,6 +1,6 @@
 """pytest plugin: write each evidence test's requirement ids into the JUnit XML.
 
-Loaded by the report with `-p compliance.report_pytest`; JUnit has no markers, so the marker
+Loaded by the report with `-p compliance.report.pytest_plugin`; JUnit has no markers, so the marker
 arguments travel as `<property name="evidence" value="3.5.1"/>` next to the test's node id.
 """
 

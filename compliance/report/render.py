@@ -1,4 +1,4 @@
-"""report.md and report.html from the evidence bundle (jinja2 templates in report_templates/)."""
+"""report.md and report.html from the evidence bundle (jinja2 templates in templates/)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from compliance.report_model import Evidence
+from compliance.report.model import Evidence
 
-TEMPLATES = Path(__file__).with_name("report_templates")
+TEMPLATES = Path(__file__).with_name("templates")
 LABELS = {"met": "Met", "partial": "Partial", "gap": "Gap", "not_applicable": "Not applicable"}
 
 # The architecture picture is README.md's Mermaid diagram (one copy), with its SUFFIX placeholder
 # replaced by the captured stack's suffix; names it shows that the capture lacks are listed.
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 PLACEHOLDER = "SUFFIX"
 _MERMAID = re.compile(r"^## Architecture\n.*?^```mermaid\n(.*?)^```", re.M | re.S)
 _NAMED = re.compile(rf"[a-z0-9][a-z0-9-]*-{PLACEHOLDER}\b")

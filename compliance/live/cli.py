@@ -1,6 +1,6 @@
 """`python -m compliance evidence --live --stack-outputs FILE`: evidence from the deployed stack.
 
-Reads the deployed configuration with read-only boto3 calls (see compliance/live.py), records
+Reads the deployed configuration with read-only boto3 calls (see compliance/live/aws.py), records
 every response with its time, and checks it with the same policy pack and checkov cross-scan as
 the offline report. Writes <output>/live-evidence.json, <output>/checkov/ and a manifest.json;
 exits 1 on a mandatory violation or an unsuppressed checkov failure.
@@ -22,8 +22,8 @@ OUT = Path("build/compliance-live")  # beside, not inside, the report bundle and
 def gather(args: argparse.Namespace, clients: dict[str, Any]) -> dict[str, Any]:
     """Collect, evaluate and assemble the live evidence document (clients injected for tests)."""
     from compliance.catalog import discover_policies
-    from compliance.checkov_scan import run_checkov
-    from compliance.live import Recorder, collect
+    from compliance.checkov import run_checkov
+    from compliance.live.aws import Recorder, collect
     from compliance.policy_engine import DEFAULT_PACK_DIR, evaluate
 
     outputs = json.loads(args.stack_outputs.read_text())
@@ -56,8 +56,8 @@ def gather(args: argparse.Namespace, clients: dict[str, Any]) -> dict[str, Any]:
 def _handle(args: argparse.Namespace) -> int:
     import boto3
 
-    from compliance.checkov_scan import CheckovError
-    from compliance.live import CLIENTS, StackOutputsError
+    from compliance.checkov import CheckovError
+    from compliance.live.aws import CLIENTS, StackOutputsError
     from compliance.manifest import write_manifest
 
     if not args.live:

@@ -1,4 +1,4 @@
-"""Evidence-test results from the JUnit XML written with compliance.report_pytest."""
+"""Evidence-test results from the JUnit XML written with compliance.report.pytest_plugin."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compliance.checkov_plan import (
+from compliance.checkov.plan import (
     load_skip_rules,
     plan_resources,
     render_stub,
