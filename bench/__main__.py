@@ -31,10 +31,13 @@ def _modules(selected: list[str]) -> list[str]:
 
 
 def _table(rows: list[tuple[str, Measurement]]) -> str:
-    lines = [f"{'suite':<14} {'measurement':<46} {'value':>12} {'unit':<8} {'target':<12} ok"]
+    width = max([len("measurement"), *(len(m.name) for _, m in rows)])
+    lines = [f"{'suite':<12} {'measurement':<{width}} {'value':>10} {'unit':<6} {'target':<10} ok"]
     for suite, m in rows:
         ok = "-" if m.ok is None else ("yes" if m.ok else "NO")
-        lines.append(f"{suite:<14} {m.name:<46} {m.value:>12.3f} {m.unit:<8} {m.target:<12} {ok}")
+        lines.append(
+            f"{suite:<12} {m.name:<{width}} {m.value:>10.3f} {m.unit:<6} {m.target:<10} {ok}"
+        )
     return "\n".join(lines)
 
 
