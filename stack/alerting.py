@@ -20,6 +20,12 @@ from stack.naming import Naming
 from stack.resource_policies import alarm_topic_policy
 
 PERIOD_SECONDS: Final = 300
+DLQ_ALARM: Final = "webhook-dlq-alarm"
+
+
+def errors_alarm(function_type: str) -> str:
+    """The resource type of a function's errors alarm, e.g. webhook-receiver-errors-alarm."""
+    return f"{function_type}-errors-alarm"
 
 
 class Alerting(pulumi.ComponentResource):
@@ -52,7 +58,10 @@ class Alerting(pulumi.ComponentResource):
                     alarm_topic_policy(
                         topic_arn=values[0],
                         account_id=values[1],
-                        alarm_arn_pattern=naming.alarm_arn_pattern(region, values[1]),
+                        alarm_arns=[
+                            naming.alarm_arn(region, values[1], alarm)
+                            for alarm in (DLQ_ALARM, *map(errors_alarm, function_names))
+                        ],
                     )
                 )
             ),
@@ -67,7 +76,7 @@ class Alerting(pulumi.ComponentResource):
             )
 
         self._alarm(
-            "webhook-dlq-alarm",
+            DLQ_ALARM,
             description="Events failed every retry and wait in the dead-letter queue",
             namespace="AWS/SQS",
             metric="ApproximateNumberOfMessagesVisible",
@@ -76,7 +85,7 @@ class Alerting(pulumi.ComponentResource):
         )
         for kind, function_name in function_names.items():
             self._alarm(
-                f"{kind}-errors-alarm",
+                errors_alarm(kind),
                 description=f"The {kind} function failed (unhandled errors or timeouts)",
                 namespace="AWS/Lambda",
                 metric="Errors",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Final
 
 import pulumi
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from stack.bundle import DEFAULT_BUNDLE
 from stack.naming import PROJECT, Naming, max_suffix_length
@@ -62,6 +62,14 @@ def _one_of(allowed: tuple[object, ...]) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _true_or_false(value: object) -> object:
+    """Only what `pulumi config set` users write for a boolean: true or false."""
+    if isinstance(value, str) and value not in ("true", "false"):
+        msg = "true or false"
+        raise ValueError(msg)
+    return value
+
+
 TagValue = Annotated[str, Field(min_length=1, max_length=256, pattern=r"\S")]
 
 
@@ -85,7 +93,9 @@ class StackConfig(BaseModel):
     max_event_age_seconds: int = Field(3600, ge=60, le=21600, alias="maxEventAgeSeconds")
     log_level: Annotated[str, _one_of(LOG_LEVELS)] = Field("INFO", alias="logLevel")
     lambda_bundle: Path = Field(DEFAULT_BUNDLE, alias="lambdaBundle")
-    paypal_sandbox: bool = Field(False, alias="paypalSandbox")
+    paypal_sandbox: Annotated[bool, BeforeValidator(_true_or_false)] = Field(
+        False, alias="paypalSandbox"
+    )
     alert_email: str | None = Field(
         None, alias="alertEmail", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254
     )

@@ -65,9 +65,9 @@ class Naming:
         """The log group Lambda would write to for the function of this type."""
         return f"{_LOG_GROUP_PREFIX}{self.name(function_type)}"
 
-    def alarm_arn_pattern(self, region: str, account_id: str) -> str:
-        """ARNs of this stack's alarms (every alarm name ends with the suffix)."""
-        return f"arn:aws:cloudwatch:{region}:{account_id}:alarm:*-{self.suffix}"
+    def alarm_arn(self, region: str, account_id: str, alarm_type: str) -> str:
+        """The ARN of this stack's alarm of that type (alarm names are fixed, so exact)."""
+        return f"arn:aws:cloudwatch:{region}:{account_id}:alarm:{self.name(alarm_type)}"
 
     def parameter(self, provider: str, value: str) -> str:
         """The SSM parameter path of one provider's signing value."""

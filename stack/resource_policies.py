@@ -40,7 +40,6 @@ def key_policy(
     region: str,
     log_group_names: Sequence[str],
     topic_arn: str,
-    alarm_arn_pattern: str,
     partition: str = "aws",
 ) -> PolicyDocument:
     """The CMK's key policy.
@@ -51,8 +50,10 @@ def key_policy(
       condition), which AWS requires before a log group can be created with a CMK.
     - SNS may use it only for this stack's topic, so the topic can deliver to subscriber queues
       encrypted with the same key.
-    - CloudWatch may use it only for this stack's alarms, which publish to the encrypted alerts
-      topic (without it alarm notifications are silently dropped).
+    - CloudWatch may use it to publish alarm notifications to the encrypted alerts topic
+      (without it they are silently dropped). As in AWS's documented example this statement
+      has no source conditions, since CloudWatch's KMS requests are not documented to carry
+      them; which alarms may publish is decided by the alerts topic's policy.
     """
     root = f"arn:{partition}:iam::{account_id}:root"
     log_group_arns = sorted(
@@ -96,7 +97,6 @@ def key_policy(
                 "Principal": {"Service": "cloudwatch.amazonaws.com"},
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
                 "Resource": "*",
-                "Condition": _from_alarms(account_id, alarm_arn_pattern),
             },
         ],
     }
@@ -122,18 +122,10 @@ def deny_insecure_transport(service: str, resource_arn: str) -> PolicyDocument:
     }
 
 
-def _from_alarms(account_id: str, alarm_arn_pattern: str) -> dict[str, object]:
-    """CloudWatch acting for this stack's alarms only (no confused deputy)."""
-    return {
-        "StringEquals": {"aws:SourceAccount": account_id},
-        "ArnLike": {"aws:SourceArn": alarm_arn_pattern},
-    }
-
-
 def alarm_topic_policy(
-    *, topic_arn: str, account_id: str, alarm_arn_pattern: str
+    *, topic_arn: str, account_id: str, alarm_arns: Sequence[str]
 ) -> PolicyDocument:
-    """The alerts topic: TLS only, and only this stack's CloudWatch alarms may publish."""
+    """The alerts topic: TLS only, and only these CloudWatch alarms (this stack's) may publish."""
     return {
         "Version": _VERSION,
         "Id": "sns-alerts-tls-only",
@@ -145,7 +137,10 @@ def alarm_topic_policy(
                 "Principal": {"Service": "cloudwatch.amazonaws.com"},
                 "Action": "sns:Publish",
                 "Resource": topic_arn,
-                "Condition": _from_alarms(account_id, alarm_arn_pattern),
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnEquals": {"aws:SourceArn": sorted(alarm_arns)},
+                },
             },
         ],
     }

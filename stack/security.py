@@ -41,7 +41,6 @@ class EncryptionKey(pulumi.ComponentResource):
                         naming.log_group("webhook-processor"),
                     ],
                     topic_arn=f"arn:aws:sns:{region}:{account}:{topic_name}",
-                    alarm_arn_pattern=naming.alarm_arn_pattern(region, account),
                 )
             )
         )

@@ -145,6 +145,16 @@ def _log_group(r: _Subject) -> _Outputs:
     return name, {"arn": r.arn("logs", f"log-group:{name}")}
 
 
+def _metric_alarm(r: _Subject) -> _Outputs:
+    name = r.inputs["name"]
+    return name, {"arn": r.arn("cloudwatch", f"alarm:{name}")}
+
+
+def _sns_topic_subscription(r: _Subject) -> _Outputs:
+    arn = f"{r.inputs.get('topic', '')}:{r.uuid()}"
+    return arn, {"arn": arn, "pendingConfirmation": True}
+
+
 def _lambda_function(r: _Subject) -> _Outputs:
     name = r.inputs["name"]
     arn = r.function_arn(name)
@@ -216,6 +226,8 @@ _COMPUTED: dict[str, Callable[[_Subject], _Outputs]] = {
     "aws:iam/role:Role": _iam_role,
     "aws:iam/rolePolicy:RolePolicy": _iam_role_policy,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
+    "aws:sns/topicSubscription:TopicSubscription": _sns_topic_subscription,
     "aws:lambda/function:Function": _lambda_function,
     "aws:lambda/functionUrl:FunctionUrl": _lambda_function_url,
     "aws:lambda/permission:Permission": _lambda_permission,
@@ -233,6 +245,7 @@ _TAGGABLE = frozenset(
         "aws:ssm/parameter:Parameter",
         "aws:iam/role:Role",
         "aws:cloudwatch/logGroup:LogGroup",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
         "aws:lambda/function:Function",
         "aws:lambda/eventSourceMapping:EventSourceMapping",
     }

@@ -40,6 +40,13 @@ CONTRACT_TYPES = [
     ("aws:iam/role:Role", aws.iam.Role, {"name": "r"}, set()),
     ("aws:iam/rolePolicy:RolePolicy", aws.iam.RolePolicy, {"name": "p", "role": "r"}, set()),
     ("aws:cloudwatch/logGroup:LogGroup", aws.cloudwatch.LogGroup, {"name": "/aws/lambda/f"}, set()),
+    ("aws:cloudwatch/metricAlarm:MetricAlarm", aws.cloudwatch.MetricAlarm, {"name": "a"}, set()),
+    (
+        "aws:sns/topicSubscription:TopicSubscription",
+        aws.sns.TopicSubscription,
+        {"topic": "arn:aws:sns:us-east-1:123456789012:t"},
+        {"confirmationWasAuthenticated", "ownerId"},
+    ),
     (
         "aws:lambda/function:Function",
         aws.lambda_.Function,
@@ -127,6 +134,12 @@ def test_every_contract_type_gets_the_outputs_the_provider_computes(type_, cls, 
             "invokeArn",
             "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
             f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:f/invocations",
+        ),
+        (
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            {"name": "webhook-dlq-alarm-dev"},
+            "arn",
+            f"arn:aws:cloudwatch:us-east-1:{ACCOUNT_ID}:alarm:webhook-dlq-alarm-dev",
         ),
         (
             "aws:kms/alias:Alias",

@@ -92,6 +92,7 @@ def test_suffix_limit_comes_from_the_iam_role_name() -> None:
         ("logRetentionDays", "31", "one of 1, 3, 5"),
         ("logLevel", "LOUD", "one of DEBUG, INFO"),
         ("alertEmail", "not-an-address", "should match pattern"),
+        ("paypalSandbox", "yes", "true or false"),
     ],
 )
 def test_bad_values_name_the_key_the_rule_and_the_value(key: str, bad: str, rule: str) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pci_pack.documents import denies_insecure_transport
 from stack.resource_policies import (
-    TLS_DENIED_ACTIONS,
     alarm_topic_policy,
     deny_insecure_transport,
     key_policy,
@@ -16,12 +16,17 @@ POLICY = key_policy(
     region="us-east-1",
     log_group_names=["/aws/lambda/webhook-receiver-dev", "/aws/lambda/webhook-processor-dev"],
     topic_arn="arn:aws:sns:us-east-1:123456789012:payment-events-dev",
-    alarm_arn_pattern="arn:aws:cloudwatch:us-east-1:123456789012:alarm:*-dev",
 )
-FROM_STACK_ALARMS = {
-    "StringEquals": {"aws:SourceAccount": "123456789012"},
-    "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*-dev"},
-}
+SNS_TOPIC_ACTIONS = [
+    "sns:AddPermission",
+    "sns:DeleteTopic",
+    "sns:GetTopicAttributes",
+    "sns:ListSubscriptionsByTopic",
+    "sns:Publish",
+    "sns:RemovePermission",
+    "sns:SetTopicAttributes",
+    "sns:Subscribe",
+]
 
 
 def statement(sid: str) -> dict:
@@ -56,37 +61,36 @@ def test_sns_may_use_the_key_only_for_the_stack_topic() -> None:
 
 
 @pytest.mark.evidence("10.7.2")
-def test_cloudwatch_may_use_the_key_only_for_this_stacks_alarms() -> None:
+def test_cloudwatch_may_use_the_key_to_publish_alarms_to_the_encrypted_topic() -> None:
     alarms = statement("CloudWatchAlarmsForAlertsTopic")
     assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert set(alarms["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey"}
-    assert alarms["Condition"] == FROM_STACK_ALARMS
+    # AWS's documented form: source conditions here could silently drop every notification.
+    assert "Condition" not in alarms
 
 
 def test_no_other_principals() -> None:
     assert len(POLICY["Statement"]) == 4
 
 
-def test_alerts_topic_is_tls_only_and_publishable_only_by_stack_alarms() -> None:
+@pytest.mark.evidence("10.7.2")
+def test_alerts_topic_is_tls_only_and_publishable_only_by_the_named_alarms() -> None:
     topic = "arn:aws:sns:us-east-1:123456789012:payment-alerts-dev"
+    alarms = [
+        "arn:aws:cloudwatch:us-east-1:123456789012:alarm:webhook-dlq-alarm-dev",
+        "arn:aws:cloudwatch:us-east-1:123456789012:alarm:webhook-receiver-errors-alarm-dev",
+    ]
     deny, publish = alarm_topic_policy(
-        topic_arn=topic,
-        account_id="123456789012",
-        alarm_arn_pattern="arn:aws:cloudwatch:us-east-1:123456789012:alarm:*-dev",
+        topic_arn=topic, account_id="123456789012", alarm_arns=alarms
     )["Statement"]
     assert deny == deny_insecure_transport("sns", topic)["Statement"][0]
     assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert (publish["Action"], publish["Resource"]) == ("sns:Publish", topic)
-    assert publish["Condition"] == FROM_STACK_ALARMS
-
-
-def test_sns_deny_lists_topic_actions_because_sns_rejects_wildcards() -> None:
-    actions = TLS_DENIED_ACTIONS["sns"]
-    assert isinstance(actions, list)
-    assert "sns:Publish" in actions
-    assert "sns:Subscribe" in actions
-    assert not [a for a in actions if "*" in a]
-    assert TLS_DENIED_ACTIONS["sqs"] == "sqs:*"
+    # Exact ARNs, not a pattern: a pattern like *-dev would also admit stack "pr-dev"'s alarms.
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
+        "ArnEquals": {"aws:SourceArn": sorted(alarms)},
+    }
 
 
 def test_each_resource_policy_has_an_id() -> None:
@@ -94,11 +98,23 @@ def test_each_resource_policy_has_an_id() -> None:
 
 
 @pytest.mark.evidence("4.2.1")
-@pytest.mark.parametrize("service", ["sqs", "sns"])
-def test_transport_policy_denies_everything_without_tls(service: str) -> None:
-    (deny,) = deny_insecure_transport(service, "arn:x")["Statement"]
+@pytest.mark.parametrize(
+    ("service", "actions", "pack_requires"),
+    [
+        ("sqs", "sqs:*", "sqs:*"),
+        # SNS rejects wildcard actions in topic policies: the topic actions, listed.
+        ("sns", SNS_TOPIC_ACTIONS, "sns:Publish"),
+    ],
+)
+def test_transport_policy_denies_without_tls(
+    service: str, actions: object, pack_requires: str
+) -> None:
+    document = deny_insecure_transport(service, "arn:x")
+    (deny,) = document["Statement"]
     assert deny["Effect"] == "Deny"
     assert deny["Principal"] == "*"
-    assert deny["Action"] == TLS_DENIED_ACTIONS[service]
+    assert deny["Action"] == actions
     assert deny["Resource"] == "arn:x"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    # ...and the policy pack's own rule accepts it.
+    assert denies_insecure_transport(document, pack_requires)

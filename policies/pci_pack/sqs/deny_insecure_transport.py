@@ -82,7 +82,10 @@ POLICY = stack_policy(
     validate=_validate,
     reference="4.2.1",
     severity=Severity.HIGH,
-    remediation="Attach a queue/topic policy denying all actions if aws:SecureTransport is false.",
-    url="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html",
+    remediation=(
+        "Attach a queue policy denying sqs:* and a topic policy denying the topic actions "
+        "(at least sns:Publish; SNS rejects wildcards) when aws:SecureTransport is false."
+    ),
+    url="https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html",
     tags=["sqs", "sns", "encryption-in-transit"],
 )
