@@ -5,6 +5,13 @@ offline report (cli.py).
     capture = collect(stack_outputs, Recorder(clients), "dev", "us-east-1")
 """
 
-from compliance.live.aws import CLIENTS, Recorder, StackOutputsError, collect
+from compliance.live.aws import (
+    CLIENTS,
+    Recorder,
+    StackOutputsError,
+    alarm_names,
+    alerting_gaps,
+    collect,
+)
 
-__all__ = ["CLIENTS", "Recorder", "StackOutputsError", "collect"]
+__all__ = ["CLIENTS", "Recorder", "StackOutputsError", "alarm_names", "alerting_gaps", "collect"]

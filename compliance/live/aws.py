@@ -7,9 +7,10 @@ calls do not show (tags, the key's deletion window) stays unknown, and the pack 
 not checkable rather than as passing.
 
 Calls (all read-only): DynamoDB DescribeTable, DescribeContinuousBackups; KMS
-GetKeyRotationStatus, GetKeyPolicy (3.6.1 evidence); SNS GetTopicAttributes; SQS
-GetQueueAttributes; Lambda GetFunctionConfiguration, GetFunctionConcurrency; CloudWatch Logs
-DescribeLogGroups; IAM ListRolePolicies (to name the inline policies), GetRolePolicy; SSM
+GetKeyRotationStatus, GetKeyPolicy (3.6.1 evidence); SNS GetTopicAttributes (events and alerts
+topics); SQS GetQueueAttributes; Lambda GetFunctionConfiguration, GetFunctionConcurrency;
+CloudWatch Logs DescribeLogGroups; CloudWatch DescribeAlarms (the stack's alarms, by name: 10.7.2
+evidence); IAM ListRolePolicies (to name the inline policies), GetRolePolicy; SSM
 DescribeParameters.
 """
 
@@ -21,18 +22,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-CLIENTS = ("dynamodb", "kms", "sns", "sqs", "lambda", "logs", "iam", "ssm")
+from stack.naming import NAME_LIMITS
+
+CLIENTS = ("dynamodb", "kms", "sns", "sqs", "lambda", "logs", "cloudwatch", "iam", "ssm")
 PROJECT = "payment-webhooks"
 REQUIRED_OUTPUTS = (
     "tableName",
     "keyArn",
     "topicArn",
+    "alertsTopicArn",
     "ingestQueueUrl",
     "deadLetterQueueUrl",
     "receiverFunctionName",
     "processorFunctionName",
     "parameterNames",
 )
+
+
+# Every alarm is named `<type>-<suffix>` like the alerts topic `payment-alerts-<suffix>`, so the
+# alerts topic's name gives the alarm names to ask for (a missing alarm is then visible).
+ALARM_TYPES = tuple(t for t in NAME_LIMITS if t.endswith("-alarm"))
+ALERTS_TOPIC_TYPE = "payment-alerts"
 
 
 class StackOutputsError(ValueError):
@@ -238,6 +248,65 @@ def _function(rec: Recorder, stack: str, name: str) -> list[dict]:
     return out
 
 
+def alarm_names(alerts_topic_arn: str) -> list[str]:
+    """The stack's alarm names, from the suffix of its alerts topic `payment-alerts-<suffix>`."""
+    topic = alerts_topic_arn.rsplit(":", 1)[-1]
+    suffix = topic.removeprefix(f"{ALERTS_TOPIC_TYPE}-")
+    if suffix == topic or not suffix:
+        msg = f"alertsTopicArn {alerts_topic_arn!r} is not a {ALERTS_TOPIC_TYPE}-<suffix> topic"
+        raise StackOutputsError(msg)
+    return [f"{t}-{suffix}" for t in ALARM_TYPES]
+
+
+def _alarms(rec: Recorder, stack: str, names: list[str]) -> list[dict]:
+    found = rec.call("cloudwatch", "DescribeAlarms", AlarmNames=names)["MetricAlarms"]
+    return [
+        _resource(
+            stack,
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            a["AlarmName"],
+            {
+                "name": a["AlarmName"],
+                "alarmDescription": a.get("AlarmDescription"),
+                "namespace": a.get("Namespace"),
+                "metricName": a.get("MetricName"),
+                "statistic": a.get("Statistic"),
+                "dimensions": {d["Name"]: d["Value"] for d in a.get("Dimensions", [])},
+                "period": _number(a.get("Period")),
+                "evaluationPeriods": _number(a.get("EvaluationPeriods")),
+                "threshold": _number(a.get("Threshold")),
+                "comparisonOperator": a.get("ComparisonOperator"),
+                "treatMissingData": a.get("TreatMissingData"),
+                "actionsEnabled": a.get("ActionsEnabled"),
+                "alarmActions": a.get("AlarmActions", []),
+                "okActions": a.get("OKActions", []),
+                "tags": None,  # not returned by DescribeAlarms
+            },
+            a.get("AlarmArn"),
+        )
+        for a in found
+    ]
+
+
+def alerting_gaps(capture: Mapping[str, Any], alerts_topic_arn: str) -> list[str]:
+    """10.7.2: each expected alarm exists, is enabled and notifies the alerts topic."""
+    alarms = {
+        r["name"]: r["inputs"]
+        for r in capture["resources"]
+        if r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm"
+    }
+    gaps = []
+    for name in alarm_names(alerts_topic_arn):
+        alarm = alarms.get(name)
+        if alarm is None:
+            gaps.append(f"alarm {name} does not exist")
+        elif alarm.get("actionsEnabled") is False:
+            gaps.append(f"alarm {name} has its actions disabled")
+        elif alerts_topic_arn not in alarm.get("alarmActions", []):
+            gaps.append(f"alarm {name} does not notify {alerts_topic_arn}")
+    return gaps
+
+
 def _parameters(rec: Recorder, stack: str, names: list[str]) -> list[dict]:
     found = rec.call(
         "ssm",
@@ -268,11 +337,13 @@ def read_outputs(outputs: Mapping[str, Any]) -> Mapping[str, Any]:
 def collect(outputs: Mapping[str, Any], rec: Recorder, stack: str, region: str) -> dict[str, Any]:
     """Make every call and return the capture of the deployed resources (plus a provider)."""
     outputs = read_outputs(outputs)
+    alarms = alarm_names(outputs["alertsTopicArn"])
     provider = _resource(stack, "pulumi:providers:aws", "live", {"region": region}, None)
     provider["provider"] = None
     resources = [provider, _table(rec, stack, outputs["tableName"])]
     resources.append(_key(rec, stack, outputs["keyArn"], outputs.get("keyAlias")))
-    resources.append(_topic(rec, stack, outputs["topicArn"]))
+    resources += [_topic(rec, stack, outputs[k]) for k in ("topicArn", "alertsTopicArn")]
+    resources += _alarms(rec, stack, alarms)
     resources += [
         _queue(rec, stack, url)
         for url in (outputs["ingestQueueUrl"], outputs["deadLetterQueueUrl"])

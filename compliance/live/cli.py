@@ -2,8 +2,9 @@
 
 Reads the deployed configuration with read-only boto3 calls (see compliance/live/aws.py), records
 every response with its time, and checks it with the same policy pack and checkov cross-scan as
-the offline report. Writes <output>/live-evidence.json, <output>/checkov/ and a manifest.json;
-exits 1 on a mandatory violation or an unsuppressed checkov failure.
+the offline report, and checks that every alarm of the stack notifies the alerts topic (10.7.2).
+Writes <output>/live-evidence.json, <output>/checkov/ and a manifest.json; exits 1 on a mandatory
+violation, an unsuppressed checkov failure or an alerting gap.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def gather(args: argparse.Namespace, clients: dict[str, Any]) -> dict[str, Any]:
     """Collect, evaluate and assemble the live evidence document (clients injected for tests)."""
     from compliance.catalog import discover_policies
     from compliance.checkov import run_checkov
-    from compliance.live.aws import Recorder, collect
+    from compliance.live.aws import Recorder, alerting_gaps, collect
     from compliance.policy_engine import DEFAULT_PACK_DIR, evaluate
 
     outputs = json.loads(args.stack_outputs.read_text())
@@ -45,6 +46,7 @@ def gather(args: argparse.Namespace, clients: dict[str, Any]) -> dict[str, Any]:
         "calls": recorder.calls,
         "capture": capture,
         "violations": [{**v, "requirements": refs.get(v["policy"], [])} for v in violations],
+        "alerting_gaps": alerting_gaps(capture, outputs["alertsTopicArn"]),
         "checkov": {
             "resource_count": scan.resource_count,
             "expected_count": scan.expected_count,
@@ -79,11 +81,14 @@ def _handle(args: argparse.Namespace) -> int:
         print(f"  {v['level'].upper():9} {v['policy']} on {v['urn']}: {v['message']}")
     for problem in doc["checkov"]["problems"]:
         print(f"  CHECKOV   {problem}")
+    for gap in doc["alerting_gaps"]:
+        print(f"  ALERTING  {gap}")
     print(
         f"{len(doc['calls'])} read-only calls recorded, {len(mandatory)} mandatory violations, "
-        f"{len(doc['checkov']['problems'])} checkov problems: {args.output / 'live-evidence.json'}"
+        f"{len(doc['checkov']['problems'])} checkov problems, "
+        f"{len(doc['alerting_gaps'])} alerting gaps: {args.output / 'live-evidence.json'}"
     )
-    return 1 if mandatory or doc["checkov"]["problems"] else 0
+    return 1 if mandatory or doc["checkov"]["problems"] or doc["alerting_gaps"] else 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -1,5 +1,8 @@
 """Live evidence against resources created in moto: every call recorded, same pack applied.
 
+The alerts topic and the three alarms are created as stack/alerting.py declares them (threshold
+0, one 5-minute period, actions to the alerts topic), so 10.7.2 is judged on what AWS returns.
+
 moto drops a function's DeadLetterConfig (platform notes, section 5), so the dead-letter policy
 and checkov's CKV_AWS_116 report on every function even when the rest is compliant; the tests
 name that explicitly instead of hiding it (the explicit-log-group policy still passes: the group
@@ -18,7 +21,14 @@ import pytest
 from moto import mock_aws
 
 from compliance.__main__ import main
-from compliance.live import Recorder, StackOutputsError, collect
+from compliance.live import (
+    CLIENTS,
+    Recorder,
+    StackOutputsError,
+    alarm_names,
+    alerting_gaps,
+    collect,
+)
 from compliance.manifest import verify_manifest
 from tests.compliance.report_data import capture, resource
 
@@ -34,6 +44,7 @@ CALLS = {
     "lambda:GetFunctionConfiguration",
     "lambda:GetFunctionConcurrency",
     "logs:DescribeLogGroups",
+    "cloudwatch:DescribeAlarms",
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
     "ssm:DescribeParameters",
@@ -44,7 +55,54 @@ def _inputs(type_: str, part: str = "") -> dict:
     return resource(capture(), type_, part)["inputs"]
 
 
-def _deploy(*, rotation: bool = True, pitr: bool = True) -> dict:
+def _alerting(key_arn: str, dlq_name: str, functions: list[str], *, dlq_alarm: bool) -> str:
+    """The alerts topic (CMK, TLS-only policy) and the alarms that notify it; returns its ARN."""
+    sns = boto3.client("sns", region_name=REGION)
+    events_policy = _inputs("aws:sns/topicPolicy:TopicPolicy")["policy"]
+    arn = sns.create_topic(
+        Name="payment-alerts-dev",
+        Attributes={
+            "KmsMasterKeyId": key_arn,
+            "Policy": events_policy.replace("payment-events-dev", "payment-alerts-dev"),
+        },
+    )["TopicArn"]
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    alarms = (
+        [
+            (
+                "webhook-dlq-alarm-dev",
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                "QueueName",
+                dlq_name,
+            )
+        ]
+        if dlq_alarm
+        else []
+    )
+    alarms += [
+        (f"{fn.removesuffix('-dev')}-errors-alarm-dev", "AWS/Lambda", "Errors", "FunctionName", fn)
+        for fn in functions
+    ]
+    for name, namespace, metric, dimension, value in alarms:
+        cloudwatch.put_metric_alarm(
+            AlarmName=name,
+            Namespace=namespace,
+            MetricName=metric,
+            Statistic="Maximum" if namespace == "AWS/SQS" else "Sum",
+            Dimensions=[{"Name": dimension, "Value": value}],
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=0,
+            ComparisonOperator="GreaterThanThreshold",
+            TreatMissingData="notBreaching",
+            AlarmActions=[arn],
+            OKActions=[arn],
+        )
+    return arn
+
+
+def _deploy(*, rotation: bool = True, pitr: bool = True, dlq_alarm: bool = True) -> dict:
     """Create the dev stack's resources in moto, as the capture describes them."""
     kms = boto3.client("kms", region_name=REGION)
     key = kms.create_key(Description="payment-webhooks CMK")["KeyMetadata"]
@@ -144,8 +202,11 @@ def _deploy(*, rotation: bool = True, pitr: bool = True) -> dict:
         ssm.put_parameter(
             Name=names[env], Value="UNSET: placeholder", Type="SecureString", KeyId=arn
         )
+    functions = ["webhook-receiver-dev", "webhook-processor-dev"]
+    alerts_arn = _alerting(arn, "webhook-dlq-dev", functions, dlq_alarm=dlq_alarm)
     return {
         "receiverUrl": "https://abc.lambda-url.us-east-1.on.aws/",
+        "alertsTopicArn": alerts_arn,
         "receiverFunctionName": "webhook-receiver-dev",
         "processorFunctionName": "webhook-processor-dev",
         "tableName": "payment-transactions-dev",
@@ -187,6 +248,62 @@ def test_compliant_stack_every_call_recorded_and_only_moto_blind_spots_reported(
     types = {r["type"] for r in doc["capture"]["resources"]}
     assert "aws:iam/rolePolicy:RolePolicy" in types
     assert "aws:ssm/parameter:Parameter" in types
+    assert doc["alerting_gaps"] == []
+
+
+@mock_aws
+def test_alerts_topic_and_alarms_are_read_and_judged(tmp_path):
+    outputs = _deploy()
+    _, doc = _run(tmp_path, outputs)
+    by_name = {r["name"]: r for r in doc["capture"]["resources"]}
+    topic = by_name["payment-alerts-dev"]["inputs"]
+    assert topic["kmsMasterKeyId"] == outputs["keyArn"]
+    assert "aws:SecureTransport" in topic["policy"]
+    dlq = by_name["webhook-dlq-alarm-dev"]
+    assert dlq["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm"
+    assert dlq["inputs"]["metricName"] == "ApproximateNumberOfMessagesVisible"
+    assert dlq["inputs"]["dimensions"] == {"QueueName": "webhook-dlq-dev"}
+    assert dlq["inputs"]["threshold"] == 0
+    assert dlq["inputs"]["alarmActions"] == [outputs["alertsTopicArn"]]
+    errors = by_name["webhook-processor-errors-alarm-dev"]["inputs"]
+    assert errors["dimensions"] == {"FunctionName": "webhook-processor-dev"}
+    requested = [c["request"] for c in doc["calls"] if c["operation"] == "DescribeAlarms"]
+    assert requested == [{"AlarmNames": alarm_names(outputs["alertsTopicArn"])}]
+    # the same pack and checkov judge them: no policy fails on the alerts topic or the alarms
+    judged = {by_name[n]["urn"] for n in ("payment-alerts-dev", "webhook-dlq-alarm-dev")}
+    assert not [v for v in doc["violations"] if v["urn"] in judged]
+    assert not [p for p in doc["checkov"]["problems"] if "alarm" in p or "alerts" in p]
+
+
+@mock_aws
+def test_missing_alarm_is_an_alerting_gap_and_fails_the_run(tmp_path):
+    status, doc = _run(tmp_path, _deploy(dlq_alarm=False))
+    assert doc["alerting_gaps"] == ["alarm webhook-dlq-alarm-dev does not exist"]
+    assert status == 1
+
+
+def test_alerting_gaps_name_disabled_and_misdirected_alarms():
+    arn = "arn:aws:sns:us-east-1:123456789012:payment-alerts-dev"
+    alarms = [
+        {"actionsEnabled": False, "alarmActions": [arn]},
+        {"actionsEnabled": True, "alarmActions": ["arn:aws:sns:us-east-1:1:other"]},
+        {"actionsEnabled": True, "alarmActions": [arn]},
+    ]
+    doc = {
+        "resources": [
+            {"type": "aws:cloudwatch/metricAlarm:MetricAlarm", "name": n, "inputs": i}
+            for n, i in zip(alarm_names(arn), alarms, strict=True)
+        ]
+    }
+    assert alerting_gaps(doc, arn) == [
+        "alarm webhook-dlq-alarm-dev has its actions disabled",
+        f"alarm webhook-receiver-errors-alarm-dev does not notify {arn}",
+    ]
+
+
+def test_alerts_topic_that_is_not_the_stacks_is_named():
+    with pytest.raises(StackOutputsError, match="payment-alerts-<suffix>"):
+        alarm_names("arn:aws:sns:us-east-1:123456789012:ops-alerts")
 
 
 @mock_aws
@@ -204,12 +321,7 @@ def test_rotation_off_and_pitr_off_are_caught_by_the_same_policies(tmp_path):
 @mock_aws
 def test_calls_are_read_only_and_recorded_with_their_request():
     outputs = _deploy()
-    rec = Recorder(
-        {
-            n: boto3.client(n, region_name=REGION)
-            for n in ("dynamodb", "kms", "sns", "sqs", "lambda", "logs", "iam", "ssm")
-        }
-    )
+    rec = Recorder({n: boto3.client(n, region_name=REGION) for n in CLIENTS})
     captured = collect(outputs, rec, "dev", REGION)
     writes = ("Create", "Put", "Update", "Delete", "Set", "Enable", "Disable", "Tag")
     assert not [c for c in rec.calls if c["operation"].startswith(writes)]
