@@ -171,12 +171,23 @@ def junit_evidence(junit: Path) -> tuple[list[TestRecord], list[str]]:
     return evidence_test_records(read_junit(junit)), problems
 
 
-def _write(catalog: Catalog, evidence: Evidence, capture: Mapping[str, Any], out: Path) -> None:
-    (out / "evidence.json").write_text(evidence.model_dump_json(indent=2) + "\n")
+Diagram = tuple[str, list[str]]
+
+
+def report_diagram(
+    readme: Path, resources: Sequence[Mapping[str, Any]]
+) -> tuple[Diagram, list[str]]:
+    """README's architecture diagram for this stack; when it cannot be read, a placeholder and
+    the problem for `incomplete` (the report must not look whole without its diagram)."""
     try:
-        diagram = architecture_diagram(readme_diagram(README.read_text()), capture["resources"])
+        return architecture_diagram(readme_diagram(readme.read_text()), resources), []
     except (OSError, DiagramError) as exc:
-        diagram = (f'flowchart LR\n  missing["architecture diagram unavailable: {exc}"]', [])
+        problem = f"architecture diagram unavailable: {exc}"
+        return (f'flowchart LR\n  missing["{problem}"]', []), [problem]
+
+
+def _write(catalog: Catalog, evidence: Evidence, diagram: Diagram, out: Path) -> None:
+    (out / "evidence.json").write_text(evidence.model_dump_json(indent=2) + "\n")
     (out / "report.md").write_text(render(evidence, diagram, "report.md.j2"))
     (out / "report.html").write_text(render(evidence, diagram, "report.html.j2"))
     write_oscal(catalog, evidence, out / "oscal")
@@ -230,6 +241,8 @@ def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
     if junit.exists():
         tests, problems = junit_evidence(junit)
         incomplete += problems
+    diagram, problems = report_diagram(README, capture["resources"])
+    incomplete += problems
 
     evidence = build_evidence(
         catalog=catalog,
@@ -249,7 +262,7 @@ def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
         tests=tests,
         incomplete=incomplete,
     )
-    _write(catalog, evidence, capture, out)
+    _write(catalog, evidence, diagram, out)
     return evidence, exit_status(evidence, scan)
 
 
