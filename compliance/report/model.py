@@ -17,7 +17,9 @@ from compliance.catalog import Catalog, PolicyInfo, Requirement
 from compliance.checkov import ScanResult
 from compliance.report.junit import TestResult
 
-SCHEMA_VERSION = "1.0"
+# Bumped whenever evidence.json changes shape, so consumers can tell; 1.1 added the required
+# RequirementResult.checkov_exceptions and Summary.tests_skipped.
+SCHEMA_VERSION = "1.1"
 Status = Literal["met", "partial", "gap", "not_applicable"]
 InputMode = Literal["offline-preview", "pulumi-preview-json", "pulumi-stack-export", "live"]
 
