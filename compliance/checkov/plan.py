@@ -23,7 +23,7 @@ SKIPS_FILE = Path(__file__).with_name("skips.yaml")
 # Pulumi's wire marker for assets and archives (the Lambda code bundle).
 _ASSET_SIG = "4dabf18193072939515e22adb298388d"
 # Inputs that Terraform models as maps (free-form keys kept verbatim), not nested blocks.
-_MAP_KEYS = frozenset({"tags", "tagsAll", "variables"})
+_MAP_KEYS = frozenset({"tags", "tagsAll", "variables", "dimensions"})
 # Inputs that Terraform holds as JSON strings.
 _JSON_STRING_KEYS = frozenset(
     {"policy", "assumeRolePolicy", "redrivePolicy", "redriveAllowPolicy", "accessPolicy"}

@@ -152,3 +152,19 @@ def test_stub_text_carries_each_reason():
     assert 'resource "aws_lambda_function" "fn" {' in text
     assert "  # checkov:skip=CKV_AWS_117:no VPC needed" in text
     assert "  # checkov:skip=CKV_AWS_272:signed elsewhere" in text
+
+
+def test_alarm_dimensions_stay_a_map():
+    resources = capture()["resources"]
+    alarm = {
+        **resource(capture(), "aws:sqs/queue:Queue", "webhook-dlq"),
+        "urn": "urn:pulumi:dev::payment-webhooks::aws:cloudwatch/metricAlarm:MetricAlarm::a",
+        "type": "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "name": "webhook-dlq-alarm-dev",
+        "inputs": {"name": "webhook-dlq-alarm-dev", "dimensions": {"QueueName": "webhook-dlq-dev"}},
+        "propertyDependencies": {},
+        "outputs": {},
+    }
+    planned = _planned(to_terraform_plan([*resources, alarm]))
+    values = planned["aws_cloudwatch_metric_alarm.webhook-dlq-alarm-dev"]["values"]
+    assert values["dimensions"] == {"QueueName": "webhook-dlq-dev"}
