@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -361,17 +362,28 @@ def platform(monkeypatch: pytest.MonkeyPatch, paypal_pki: events.PayPalPKI) -> I
 
 @pytest.fixture
 def logs(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The handlers' JSON log lines (both share one Powertools handler), as parsed dicts."""
-    import io
+    """Every JSON log line a Powertools logger formats during the test, as parsed dicts.
 
-    from webhook_processor import processor, receiver
+    Captured at the formatter, not at a handler's stream: which Logger instance, logger name
+    (POWERTOOLS_SERVICE_NAME at import time) and handler the handlers' modules hold depends on
+    when they were imported or reloaded (collection, the canary's X-Ray reload), and a stream
+    patched on one handler misses what another writes. Each line is exactly what the handler
+    writes, after scrubbing.
+    """
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
-    buffer = io.StringIO()
-    for logger in (receiver.logger, processor.logger):
-        monkeypatch.setattr(logger.registered_handler, "stream", buffer)
+    captured: list[str] = []
+    format_record = LambdaPowertoolsFormatter.format
+
+    def capture(self: LambdaPowertoolsFormatter, record: logging.LogRecord) -> str:
+        line = format_record(self, record)
+        captured.append(line)
+        return line
+
+    monkeypatch.setattr(LambdaPowertoolsFormatter, "format", capture)
 
     def lines() -> list[dict[str, Any]]:
-        return [json.loads(line) for line in buffer.getvalue().splitlines()]
+        return [json.loads(line) for line in captured]
 
-    lines.text = buffer.getvalue  # type: ignore[attr-defined]
+    lines.text = lambda: "\n".join(captured)  # type: ignore[attr-defined]
     return lines
