@@ -76,7 +76,8 @@ def _logs(self: Any) -> str:
 
 
 def patch_moto_iam(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Apply both fixes for the duration of a test."""
+    """Apply both fixes until ``monkeypatch`` is undone (test_least_privilege passes its
+    module-scoped one, so they last for that module)."""
     for response_class, determine in [
         (DynamoHandler, _dynamodb),
         (SNSResponse, _sns),
