@@ -14,9 +14,9 @@ then the user's file; they are validated against the schema and handed over as p
 (numbers as floats). A policy that reads an unknown value is reported as the engine does: an
 advisory "can't run policy ... during preview" finding, never a violation.
 
-Resources are dicts in the ``compliance preview`` JSON format (contracts.md): ``inputs`` with
-unknowns as null. An optional ``wireInputs`` key (the exact wire inputs, unknown sentinels
-included) is used instead when present.
+Resources are dicts in the ``compliance preview`` JSON format (README "The offline
+preview"): ``inputs`` with unknowns as null. An optional ``wireInputs`` key (the exact wire
+inputs, unknown sentinels included) is used instead when present.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The capture of an offline preview: what the engine saw for every resource, as plain data.
 
-`Preview.to_dict()` is the `compliance preview --json` format (issue 2, contracts.md); the other
-attributes feed the printed summary and in-process evaluators but are not part of the file.
+`Preview.to_dict()` is the `compliance preview --json` format (README "The offline preview");
+the other attributes feed the printed summary and in-process evaluators but are not part of the
+file.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Shared fixture data for the report tests: contract-shaped captures of the dev stack.
 
-preview_capture.json follows the `compliance preview` JSON format (contracts.md);
+preview_capture.json follows the `compliance preview` JSON format (README "The offline preview");
 pulumi_preview.json and stack_export.json are the same stack as `pulumi preview --json` and
 `pulumi stack export` (ciphertext secrets) print it.
 """

@@ -21,7 +21,7 @@ from compliance.preview.mocks import (
 
 EAST = ProviderSettings(region="us-east-1", default_tags={"Owner": "payments"})
 
-# Every type in contracts.md, the SDK class, inputs the stack would give, and the SDK's
+# Every type the stack uses, the SDK class, inputs the stack would give, and the SDK's
 # computed-only outputs that legitimately stay absent for these inputs.
 CONTRACT_TYPES = [
     ("aws:kms/key:Key", aws.kms.Key, {}, set()),
