@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Annotated, Final
 
 import pulumi
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from stack.bundle import DEFAULT_BUNDLE
 from stack.naming import PROJECT, Naming, max_suffix_length
@@ -96,9 +105,35 @@ class StackConfig(BaseModel):
     paypal_sandbox: Annotated[bool, BeforeValidator(_true_or_false)] = Field(
         False, alias="paypalSandbox"
     )
+    log_archive_destination_arn: str | None = Field(
+        None,
+        alias="logArchiveDestinationArn",
+        pattern=r"^arn:aws:(logs|firehose|kinesis):[a-z0-9-]+:\d{12}:\S+$",
+    )
+    log_archive_role_arn: str | None = Field(
+        None,
+        alias="logArchiveRoleArn",
+        pattern=r"^arn:aws:iam::\d{12}:role/\S+$",
+        validate_default=True,
+    )
     alert_email: str | None = Field(
         None, alias="alertEmail", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254
     )
+
+    @field_validator("log_archive_role_arn")
+    @classmethod
+    def _archive_role(cls, role: str | None, info: ValidationInfo) -> str | None:
+        """CloudWatch Logs needs a role to put into a Firehose or Kinesis stream of this
+        account; a Logs destination (another account's archive) takes none."""
+        destination: str | None = info.data.get("log_archive_destination_arn")
+        needs_role = destination is not None and ":logs:" not in destination
+        if needs_role and not role:
+            msg = "required when logArchiveDestinationArn is a Firehose or Kinesis stream"
+            raise ValueError(msg)
+        if role and not needs_role:
+            msg = "only with a Firehose or Kinesis logArchiveDestinationArn"
+            raise ValueError(msg)
+        return role
 
     @property
     def naming(self) -> Naming:
@@ -126,8 +161,11 @@ class StackConfig(BaseModel):
 
 def _describe(exc: ValidationError) -> str:
     lines = []
+    fields = StackConfig.model_fields
     for error in exc.errors(include_url=False):
-        key = ".".join(str(part) for part in error["loc"])
+        # A validator on a defaulted field reports the field's Python name: show the config key.
+        parts = [fields[p].alias or p if p in fields else p for p in map(str, error["loc"])]
+        key = ".".join(parts)
         rule = str(error["msg"]).removeprefix("Value error, ")
         got = "" if error["type"] == "missing" else f" (got {error['input']!r})"
         lines.append(f"  {PROJECT}:{key}: {rule}{got}")

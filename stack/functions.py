@@ -29,6 +29,14 @@ LAMBDA_LOG_LEVELS: Final = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARN",
 
 
 @dataclass(frozen=True)
+class LogArchive:
+    """Where both log groups are streamed for the 12-month history (PCI DSS 10.5.1)."""
+
+    destination_arn: str
+    role_arn: str | None
+
+
+@dataclass(frozen=True)
 class FunctionSettings:
     """What the two functions share, from the validated stack config."""
 
@@ -40,6 +48,7 @@ class FunctionSettings:
     log_level: str
     bundle: Path
     paypal_sandbox: bool
+    log_archive: LogArchive | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,17 @@ class WebhookFunctions(pulumi.ComponentResource):
             tags=naming.tags(Component=kind),
             opts=child,
         )
+        if settings.log_archive is not None:
+            # Every event, as CloudWatch receives it, also goes to the long-term archive.
+            aws.cloudwatch.LogSubscriptionFilter(
+                naming.name(f"{kind}-log-archive"),
+                name=naming.name(f"{kind}-log-archive"),
+                log_group=log_group.name,
+                filter_pattern="",
+                destination_arn=settings.log_archive.destination_arn,
+                role_arn=settings.log_archive.role_arn,
+                opts=child,
+            )
         role = aws.iam.Role(
             naming.name(f"{kind}-role"),
             name=naming.name(f"{kind}-role"),

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from stack.alerting import Alerting
 from stack.config import StackConfig
-from stack.functions import FunctionInputs, FunctionSettings, WebhookFunctions
+from stack.functions import FunctionInputs, FunctionSettings, LogArchive, WebhookFunctions
 from stack.messaging import Messaging
 from stack.naming import REGION
 from stack.secrets import WebhookSecrets
@@ -70,6 +70,11 @@ class PaymentWebhooks(pulumi.ComponentResource):
                 log_level=config.log_level,
                 bundle=config.lambda_bundle,
                 paypal_sandbox=config.paypal_sandbox,
+                log_archive=(
+                    LogArchive(config.log_archive_destination_arn, config.log_archive_role_arn)
+                    if config.log_archive_destination_arn
+                    else None
+                ),
             ),
             inputs=FunctionInputs(
                 key_arn=key_arn,

@@ -93,6 +93,8 @@ def test_suffix_limit_comes_from_the_iam_role_name() -> None:
         ("logLevel", "LOUD", "one of DEBUG, INFO"),
         ("alertEmail", "not-an-address", "should match pattern"),
         ("paypalSandbox", "yes", "true or false"),
+        ("logArchiveDestinationArn", "s3://bucket", "should match pattern"),
+        ("logArchiveRoleArn", "role/x", "should match pattern"),
     ],
 )
 def test_bad_values_name_the_key_the_rule_and_the_value(key: str, bad: str, rule: str) -> None:
@@ -114,3 +116,19 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_secrets_are_not_plain_config_keys() -> None:
     assert not set(SECRET_KEYS) & set(CONFIG_KEYS)
+
+
+FIREHOSE = "arn:aws:firehose:us-east-1:123456789012:deliverystream/log-archive"
+ROLE = "arn:aws:iam::123456789012:role/logs-to-firehose"
+DESTINATION = "arn:aws:logs:us-east-1:111122223333:destination:pci-log-archive"
+
+
+def test_a_stream_archive_needs_a_role_and_a_logs_destination_takes_none() -> None:
+    with pytest.raises(ConfigError, match="logArchiveRoleArn: required when"):
+        load(logArchiveDestinationArn=FIREHOSE)
+    with pytest.raises(ConfigError, match="logArchiveRoleArn: only with a Firehose or Kinesis"):
+        load(logArchiveDestinationArn=DESTINATION, logArchiveRoleArn=ROLE)
+    with pytest.raises(ConfigError, match="logArchiveRoleArn: only with"):
+        load(logArchiveRoleArn=ROLE)
+    assert load(logArchiveDestinationArn=FIREHOSE, logArchiveRoleArn=ROLE).log_archive_role_arn
+    assert load(logArchiveDestinationArn=DESTINATION).log_archive_role_arn is None

@@ -40,6 +40,7 @@ NOT_TAGGABLE = {
     "aws:lambda/permission:Permission",
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
     "aws:sns/topicSubscription:TopicSubscription",
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
 }
 
 
@@ -451,6 +452,38 @@ def test_each_function_logs_to_its_own_encrypted_log_group(stack: Preview) -> No
             "systemLogLevel": "INFO",
         }
         assert groups[name].urn in function.property_dependencies["loggingConfig"]
+
+
+@pytest.mark.evidence("10.5.1")
+@pytest.mark.parametrize(
+    ("destination", "role"),
+    [
+        ("arn:aws:logs:us-east-1:111122223333:destination:pci-log-archive", None),
+        (
+            "arn:aws:firehose:us-east-1:123456789012:deliverystream/log-archive",
+            "arn:aws:iam::123456789012:role/logs-to-firehose",
+        ),
+    ],
+)
+def test_a_configured_archive_receives_every_event_of_both_log_groups(
+    preview_stack: Callable[..., Preview], destination: str, role: str | None
+) -> None:
+    assert not preview_stack().of_type("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter")
+    config = {
+        "logArchiveDestinationArn": destination,
+        **({"logArchiveRoleArn": role} if role else {}),
+    }
+    stack = preview_stack(**config)
+    filters = stack.of_type("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter")
+    assert {f.inputs["logGroup"] for f in filters} == {
+        "/aws/lambda/webhook-receiver-qa",
+        "/aws/lambda/webhook-processor-qa",
+    }
+    for each in filters:
+        assert each.inputs["filterPattern"] == ""
+        assert each.inputs["destinationArn"] == destination
+        assert each.inputs.get("roleArn") == role
+        assert each.inputs["name"].endswith("-log-archive-qa")
 
 
 @pytest.mark.parametrize(("level", "lambda_level"), [("DEBUG", "DEBUG"), ("WARNING", "WARN")])
