@@ -1,4 +1,5 @@
-"""Shared fixture data for the report tests: contract-shaped captures of the dev stack.
+"""Contract-shaped captures of the dev stack, shared by the report, checkov, live and policy
+engine tests.
 
 preview_capture.json follows the `compliance preview` JSON format (README "The offline preview");
 pulumi_preview.json and stack_export.json are the same stack as `pulumi preview --json` and

@@ -24,9 +24,10 @@ from compliance.policy_engine import (
     load_pack,
     reconcile_config,
 )
+from tests.compliance.report_data import capture
 
 ROOT = Path(__file__).resolve().parents[2]
-CAPTURE = json.loads((ROOT / "tests/compliance/data/preview_capture.json").read_text())
+CAPTURE = capture()
 
 TEST_PACK = """
 from pulumi_policy import (

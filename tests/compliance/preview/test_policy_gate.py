@@ -9,7 +9,7 @@ import pytest
 
 from compliance.__main__ import main
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def preview(tmp_path: Path, *args: str) -> tuple[int, dict]:

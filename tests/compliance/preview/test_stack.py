@@ -7,7 +7,7 @@ import pytest
 
 from compliance.preview import ProgramError, run_preview
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 # One provider and these custom resources (see the README's architecture section).
 CUSTOM_COUNTS = {

@@ -17,7 +17,10 @@ from compliance.preview.runner import program_message
 PROGRAMS = Path(__file__).parent / "programs"
 FULL = PROGRAMS / "full"
 MINIMAL = PROGRAMS / "minimal"
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
+# The engine's own directory: the fixture programs live under tests/compliance/preview/, so a bare
+# "compliance/preview" would match their frames too.
+ENGINE_DIR = f"{REPO / 'compliance' / 'preview'}{os.sep}"
 URN = "urn:pulumi:dev::preview-fixture::"
 STACK_URN = f"{URN}pulumi:pulumi:Stack::preview-fixture-dev"
 PROVIDER_URN = f"{URN}pulumi:providers:aws::aws-us-east-1"
@@ -216,7 +219,7 @@ def test_a_program_error_is_the_programs_message():
     message = str(caught.value)
     assert "ValueError: suffix 'Bad_Suffix': use 1-12 lowercase letters" in message
     assert "programs/full/__main__.py" in message
-    assert "compliance/preview" not in message
+    assert ENGINE_DIR not in message
     assert "site-packages" not in message
 
 
@@ -284,7 +287,7 @@ def test_cli_exits_2_with_the_programs_error(tmp_path):
     result = cli("--program", str(FULL), "--config", "suffix=Bad_Suffix")
     assert result.returncode == 2
     assert "ValueError: suffix 'Bad_Suffix'" in result.stderr
-    assert "compliance/preview" not in result.stderr
+    assert ENGINE_DIR not in result.stderr
     assert result.stdout == ""
 
 
@@ -309,4 +312,4 @@ def test_the_engines_own_frames_never_show_even_when_it_lives_in_the_program_dir
         run_preview(FULL, "dev", {"suffix": "Bad_Suffix"})
     message = program_message(caught.value.__cause__, REPO)
     assert "programs/full/__main__.py" in message
-    assert "compliance/preview" not in message
+    assert ENGINE_DIR not in message
