@@ -132,29 +132,27 @@ def _cold_starts() -> list[Measurement]:
 
 def _calls_per_event() -> list[Measurement]:
     import importlib
-    import os
 
     import boto3
     import pytest
 
     sys.path[:0] = [str(ROOT / "lambda"), str(ROOT)]
-    for name, value in _ENV.items():  # before the handlers' loggers are created
-        os.environ.setdefault(name, value)
     from moto import mock_aws
-
-    conftest = importlib.import_module("tests.lambda.conftest")  # "lambda": not an identifier
-    events = importlib.import_module("tests.lambda.provider_events")
-
-    from webhook_processor import clients, processor, receiver
 
     calls: list[str] = []
 
     def count(event_name: str, **_: Any) -> None:
         calls.append(event_name.split(".", 1)[1])
 
+    # The environment is restored on exit: later suites (the report's evidence tests run in a
+    # child process) must not inherit this suite's WARNING log level.
+    conftest = importlib.import_module("tests.lambda.conftest")  # "lambda": not an identifier
+    events = importlib.import_module("tests.lambda.provider_events")
     with pytest.MonkeyPatch.context() as mp, mock_aws():
-        for name, value in _ENV.items():
+        for name, value in _ENV.items():  # before the handlers' loggers are created
             mp.setenv(name, value)
+        from webhook_processor import clients, processor, receiver
+
         platform = conftest.build_platform(mp, events.PayPalPKI())
         boto3.setup_default_session()
         boto3.DEFAULT_SESSION.events.register("before-call", count)

@@ -13,6 +13,7 @@ import base64
 import functools
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,6 +26,13 @@ import pytest
 from moto import mock_aws
 
 from . import provider_events as events
+
+# The tests assert on the handlers' INFO lines, so a log level in the caller's environment (a
+# shell, or `make bench`, whose Lambda suite ran with WARNING before the report's evidence run)
+# must not silence them. Powertools fixes a logger's level when a handler module is first
+# imported, which can be at collection, before any fixture runs: clear it here, at import.
+for _variable in ("POWERTOOLS_LOG_LEVEL", "LOG_LEVEL", "AWS_LAMBDA_LOG_LEVEL"):
+    os.environ.pop(_variable, None)
 
 REGION = "us-east-1"
 SUFFIX = "qa"
