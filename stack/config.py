@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from stack.bundle import DEFAULT_BUNDLE
-from stack.naming import PROJECT, Naming, max_suffix_length
+from stack.naming import PROJECT, REGION, Naming, max_suffix_length
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
 LOG_RETENTION_DAYS: Final = (
@@ -71,6 +71,25 @@ def _one_of(allowed: tuple[object, ...]) -> AfterValidator:
     return AfterValidator(check)
 
 
+# A CloudWatch Logs destination must be in the log groups' region; Firehose and Kinesis streams
+# must be in their account (a role of that account puts into them).
+_ARCHIVE_LOGS = re.compile(rf"arn:aws:logs:{REGION}:\d{{12}}:destination:[^\s:]+")
+_ARCHIVE_STREAM = re.compile(
+    r"arn:aws:(?:firehose:[a-z0-9-]+:(?P<account>\d{12}):deliverystream"
+    r"|kinesis:[a-z0-9-]+:(?P<kinesis_account>\d{12}):stream)/[^\s/]+"
+)
+
+
+def _archive_destination(value: str | None) -> str | None:
+    if value is None or _ARCHIVE_LOGS.fullmatch(value) or _ARCHIVE_STREAM.fullmatch(value):
+        return value
+    msg = (
+        f"a CloudWatch Logs destination in {REGION} (arn:aws:logs:{REGION}:<account>:"
+        "destination:<name>), a Firehose delivery stream or a Kinesis stream ARN"
+    )
+    raise ValueError(msg)
+
+
 def _true_or_false(value: object) -> object:
     """Only what `pulumi config set` users write for a boolean: true or false."""
     if isinstance(value, str) and value not in ("true", "false"):
@@ -105,10 +124,8 @@ class StackConfig(BaseModel):
     paypal_sandbox: Annotated[bool, BeforeValidator(_true_or_false)] = Field(
         False, alias="paypalSandbox"
     )
-    log_archive_destination_arn: str | None = Field(
-        None,
-        alias="logArchiveDestinationArn",
-        pattern=r"^arn:aws:(logs|firehose|kinesis):[a-z0-9-]+:\d{12}:\S+$",
+    log_archive_destination_arn: Annotated[str | None, AfterValidator(_archive_destination)] = (
+        Field(None, alias="logArchiveDestinationArn")
     )
     log_archive_role_arn: str | None = Field(
         None,
@@ -123,15 +140,21 @@ class StackConfig(BaseModel):
     @field_validator("log_archive_role_arn")
     @classmethod
     def _archive_role(cls, role: str | None, info: ValidationInfo) -> str | None:
-        """CloudWatch Logs needs a role to put into a Firehose or Kinesis stream of this
-        account; a Logs destination (another account's archive) takes none."""
-        destination: str | None = info.data.get("log_archive_destination_arn")
-        needs_role = destination is not None and ":logs:" not in destination
-        if needs_role and not role:
+        """CloudWatch Logs puts into a Firehose or Kinesis stream (of this account) with a role;
+        a Logs destination takes one only when its access policy admits a whole organisation."""
+        if "log_archive_destination_arn" not in info.data:
+            return role  # the destination itself is invalid: that error says it all
+        destination: str | None = info.data["log_archive_destination_arn"]
+        if role and destination is None:
+            msg = "only with logArchiveDestinationArn"
+            raise ValueError(msg)
+        stream = _ARCHIVE_STREAM.fullmatch(destination or "")
+        if stream and not role:
             msg = "required when logArchiveDestinationArn is a Firehose or Kinesis stream"
             raise ValueError(msg)
-        if role and not needs_role:
-            msg = "only with a Firehose or Kinesis logArchiveDestinationArn"
+        account = stream and (stream.group("account") or stream.group("kinesis_account"))
+        if account and role and role.split(":")[4] != account:
+            msg = "must be in the account of the logArchiveDestinationArn stream"
             raise ValueError(msg)
         return role
 
@@ -167,7 +190,8 @@ def _describe(exc: ValidationError) -> str:
         parts = [fields[p].alias or p if p in fields else p for p in map(str, error["loc"])]
         key = ".".join(parts)
         rule = str(error["msg"]).removeprefix("Value error, ")
-        got = "" if error["type"] == "missing" else f" (got {error['input']!r})"
+        given = error["type"] != "missing" and error["input"] is not None
+        got = f" (got {error['input']!r})" if given else ""
         lines.append(f"  {PROJECT}:{key}: {rule}{got}")
     return "invalid stack configuration:\n" + "\n".join(lines)
 

@@ -93,7 +93,6 @@ def test_suffix_limit_comes_from_the_iam_role_name() -> None:
         ("logLevel", "LOUD", "one of DEBUG, INFO"),
         ("alertEmail", "not-an-address", "should match pattern"),
         ("paypalSandbox", "yes", "true or false"),
-        ("logArchiveDestinationArn", "s3://bucket", "should match pattern"),
         ("logArchiveRoleArn", "role/x", "should match pattern"),
     ],
 )
@@ -119,16 +118,41 @@ def test_secrets_are_not_plain_config_keys() -> None:
 
 
 FIREHOSE = "arn:aws:firehose:us-east-1:123456789012:deliverystream/log-archive"
+KINESIS = "arn:aws:kinesis:us-east-1:123456789012:stream/log-archive"
 ROLE = "arn:aws:iam::123456789012:role/logs-to-firehose"
 DESTINATION = "arn:aws:logs:us-east-1:111122223333:destination:pci-log-archive"
 
 
-def test_a_stream_archive_needs_a_role_and_a_logs_destination_takes_none() -> None:
-    with pytest.raises(ConfigError, match="logArchiveRoleArn: required when"):
-        load(logArchiveDestinationArn=FIREHOSE)
-    with pytest.raises(ConfigError, match="logArchiveRoleArn: only with a Firehose or Kinesis"):
-        load(logArchiveDestinationArn=DESTINATION, logArchiveRoleArn=ROLE)
-    with pytest.raises(ConfigError, match="logArchiveRoleArn: only with"):
-        load(logArchiveRoleArn=ROLE)
-    assert load(logArchiveDestinationArn=FIREHOSE, logArchiveRoleArn=ROLE).log_archive_role_arn
+@pytest.mark.parametrize(
+    "destination",
+    [
+        "s3://bucket",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/x",  # not a destination
+        "arn:aws:logs:eu-west-1:111122223333:destination:d",  # not the stack's region
+        "arn:aws:kinesis:us-east-1:123456789012:deliverystream/x",  # wrong kind for Kinesis
+    ],
+)
+def test_archive_destinations_aws_would_refuse_are_refused(destination: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(logArchiveDestinationArn=destination, logArchiveRoleArn=ROLE)
+    message = str(caught.value)
+    assert "logArchiveDestinationArn: a CloudWatch Logs destination in us-east-1" in message
+    assert "logArchiveRoleArn" not in message  # one problem, one message
+
+
+@pytest.mark.parametrize("stream", [FIREHOSE, KINESIS])
+def test_a_stream_archive_needs_a_role_of_its_account(stream: str) -> None:
+    with pytest.raises(ConfigError, match=r"logArchiveRoleArn: required when .*stream$"):
+        load(logArchiveDestinationArn=stream)
+    with pytest.raises(ConfigError, match="logArchiveRoleArn: must be in the account"):
+        load(logArchiveDestinationArn=stream, logArchiveRoleArn=ROLE.replace("1234", "9999"))
+    assert load(logArchiveDestinationArn=stream, logArchiveRoleArn=ROLE).log_archive_role_arn
+
+
+def test_a_logs_destination_takes_a_role_only_if_given() -> None:
+    # An organisation-wide destination policy needs a role in the sending account; a
+    # per-account one needs none (AWS's cross-account subscription guide).
     assert load(logArchiveDestinationArn=DESTINATION).log_archive_role_arn is None
+    assert load(logArchiveDestinationArn=DESTINATION, logArchiveRoleArn=ROLE).log_archive_role_arn
+    with pytest.raises(ConfigError, match="logArchiveRoleArn: only with logArchiveDestinationArn"):
+        load(logArchiveRoleArn=ROLE)

@@ -42,6 +42,12 @@ CONTRACT_TYPES = [
     ("aws:cloudwatch/logGroup:LogGroup", aws.cloudwatch.LogGroup, {"name": "/aws/lambda/f"}, set()),
     ("aws:cloudwatch/metricAlarm:MetricAlarm", aws.cloudwatch.MetricAlarm, {"name": "a"}, set()),
     (
+        "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+        aws.cloudwatch.LogSubscriptionFilter,
+        {"name": "f", "logGroup": "/aws/lambda/f", "filterPattern": "", "destinationArn": "d"},
+        set(),
+    ),
+    (
         "aws:sns/topicSubscription:TopicSubscription",
         aws.sns.TopicSubscription,
         {"topic": "arn:aws:sns:us-east-1:123456789012:t"},
