@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from stack.naming import arn
+
 PolicyDocument = dict[str, Any]
 
 RECEIVER: Final = "webhook-receiver"
@@ -105,7 +107,7 @@ def function_policy(function: str, resources: Mapping[str, Sequence[str]]) -> Po
 
 def log_group_arn(region: str, account_id: str, name: str, partition: str = "aws") -> str:
     """The ARN form IAM matches for a log group's streams (``...:log-group:NAME:*``)."""
-    return f"arn:{partition}:logs:{region}:{account_id}:log-group:{name}:*"
+    return arn("logs", region, account_id, f"log-group:{name}:*", partition)
 
 
 def lambda_assume_role_policy() -> PolicyDocument:

@@ -38,6 +38,11 @@ _LOG_GROUP_LIMIT: Final = 512
 REQUIRED_TAGS: Final = ("Environment", "CostCenter", "Owner")
 
 
+def arn(service: str, region: str, account_id: str, resource: str, partition: str = "aws") -> str:
+    """``arn:<partition>:<service>:<region>:<account>:<resource>``."""
+    return f"arn:{partition}:{service}:{region}:{account_id}:{resource}"
+
+
 def max_suffix_length() -> int:
     """The longest suffix for which every derived name fits its AWS limit."""
     by_name = (limit - len(prefix) - 1 for prefix, limit in NAME_LIMITS.items())
@@ -67,7 +72,7 @@ class Naming:
 
     def alarm_arn(self, region: str, account_id: str, alarm_type: str) -> str:
         """The ARN of this stack's alarm of that type (alarm names are fixed, so exact)."""
-        return f"arn:aws:cloudwatch:{region}:{account_id}:alarm:{self.name(alarm_type)}"
+        return arn("cloudwatch", region, account_id, f"alarm:{self.name(alarm_type)}")
 
     def parameter(self, provider: str, value: str) -> str:
         """The SSM parameter path of one provider's signing value."""

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from stack.iam import PolicyDocument
+from stack.naming import arn
 
 _VERSION: Final = "2012-10-17"
 # What a TLS-deny statement covers. SQS accepts "sqs:*"; SNS topic policies accept only
@@ -27,11 +28,6 @@ TLS_DENIED_ACTIONS: Final[dict[str, str | list[str]]] = {
         "sns:Subscribe",
     ],
 }
-
-
-def arn(service: str, region: str, account_id: str, resource: str, partition: str = "aws") -> str:
-    """``arn:<partition>:<service>:<region>:<account>:<resource>``."""
-    return f"arn:{partition}:{service}:{region}:{account_id}:{resource}"
 
 
 def key_policy(

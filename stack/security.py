@@ -7,7 +7,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from stack.naming import Naming
+from stack.naming import Naming, arn
 from stack.resource_policies import key_policy
 
 
@@ -30,7 +30,6 @@ class EncryptionKey(pulumi.ComponentResource):
             "payment-webhooks:security:EncryptionKey", naming.name("security"), None, opts
         )
         child = pulumi.ResourceOptions(parent=self)
-        topic_name = naming.name("payment-events")
         policy = pulumi.Output.from_input(account_id).apply(
             lambda account: json.dumps(
                 key_policy(
@@ -40,7 +39,7 @@ class EncryptionKey(pulumi.ComponentResource):
                         naming.log_group("webhook-receiver"),
                         naming.log_group("webhook-processor"),
                     ],
-                    topic_arn=f"arn:aws:sns:{region}:{account}:{topic_name}",
+                    topic_arn=arn("sns", region, account, naming.name("payment-events")),
                 )
             )
         )
