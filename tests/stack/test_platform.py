@@ -13,20 +13,10 @@ from compliance.preview import Preview, ProgramError, Resource
 from pci_pack.general import required_tags
 from stack import iam
 from stack.secrets import PLACEHOLDER
+from tests.stack.test_resource_policies import SNS_TOPIC_ACTIONS
 from webhook_processor.config import DEFAULT_MAX_BODY_BYTES
 
 SUFFIX = "qa"
-# SNS topic policies take explicit topic actions only (a wildcard fails the deploy).
-TLS_SNS_ACTIONS = [
-    "sns:AddPermission",
-    "sns:DeleteTopic",
-    "sns:GetTopicAttributes",
-    "sns:ListSubscriptionsByTopic",
-    "sns:Publish",
-    "sns:RemovePermission",
-    "sns:SetTopicAttributes",
-    "sns:Subscribe",
-]
 # Types whose AWS resources take tags: the policy pack's list (the required-tags rule's own), so
 # the stack and the rule agree; every other custom type must be listed as not taggable, so a new
 # resource type cannot slip past the tagging rule unclassified.
@@ -321,7 +311,7 @@ def test_queues_and_topic_deny_non_tls_access(stack: Preview) -> None:
     assert len(targets) == 4
     for key, service, arn in targets:
         (deny,) = [s for s in policies[key]["Statement"] if s["Effect"] == "Deny"]
-        assert deny["Action"] == ("sqs:*" if service == "sqs" else TLS_SNS_ACTIONS)
+        assert deny["Action"] == ("sqs:*" if service == "sqs" else SNS_TOPIC_ACTIONS)
         assert deny["Resource"] == arn
         assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
