@@ -3,7 +3,9 @@
 Two kinds of message reach the DLQ, and each goes back its own way:
 
 - **redriven by SQS** after ``maxReceiveCount`` receives (they carry the
-  ``DeadLetterQueueSourceArn`` attribute): SQS's own message move task takes them back;
+  ``DeadLetterQueueSourceArn`` attribute): SQS's own message move task takes them back. It
+  moves whatever the DLQ holds and is meant for what SQS put there, so it starts only after
+  the functions' own dead letters are copied;
 - **dead-lettered by the functions** (poison deliveries and messages, with a ``reason``
   attribute; or Lambda's records of failed asynchronous invocations): each is copied to the
   ingest queue, then deleted from the DLQ. A redrive that stops between the two leaves the

@@ -12,8 +12,11 @@ request and no ``cloudwatch:PutMetricData`` permission.
   CloudWatch treats each set as its own metric: the alarms watch ``[service]``, the dashboard
   the finer sets. The processor counts per batch, under ``[service]`` only.
 
-The names below are the contract with the stack's alarms and dashboard; a test drives every
-outcome through the handlers and matches what they print against the alarms' definitions.
+The names below are the contract with the stack's alarms and dashboard. The stack cannot import
+this package (it is the Lambda bundle, not on the Pulumi program's path, and the stack must not
+depend on handler code), so stack/alerting.py names what it alarms on itself, and
+tests/lambda/test_metrics.py drives every outcome through the handlers and matches what they
+print against the alarms of the offline preview: a rename on either side fails there.
 """
 
 from __future__ import annotations
