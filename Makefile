@@ -9,11 +9,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CHECKOV_VENV := .venv-checkov
 PAYPAL_VENV := .venv-paypal
+# The virtualenv PulumiPolicy.yaml names (runtime.options.virtualenv, relative to the pack).
+POLICY_VENV := policies/venv
 STACK ?= dev
 BUNDLE := build/lambda.zip
 LAMBDA_SOURCES := $(shell find lambda -name '*.py' -not -path '*/__pycache__/*') lambda/requirements.txt
 
-.PHONY: help venv test lint format package preview compliance-report verify-evidence bench lock clean
+.PHONY: help venv test lint format package preview compliance-report verify-evidence bench lock clean policy-venv preflight
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -40,6 +42,18 @@ $(PAYPAL_VENV)/.installed: requirements-paypal-oracle.txt
 	touch $@
 
 venv: $(VENV)/.installed ## Create or refresh the project virtualenv
+
+# `pulumi preview --policy-pack policies` runs the pack's Python in this virtualenv.
+$(POLICY_VENV)/.installed: policies/requirements.txt
+	rm -rf $(POLICY_VENV)
+	$(PYTHON) -m venv $(POLICY_VENV)
+	$(POLICY_VENV)/bin/python -m pip install --quiet --no-input -r policies/requirements.txt
+	touch $@
+
+policy-venv: $(POLICY_VENV)/.installed ## Prepare policies/venv for `pulumi preview --policy-pack policies`
+
+preflight: $(VENV)/.installed ## Before `pulumi up`: do the stack's Lambda reservations fit the account? (AWS credentials)
+	$(PY) -m compliance preflight --stack $(STACK)
 
 $(BUNDLE): $(VENV)/.installed $(LAMBDA_SOURCES) stack/bundle.py
 	$(PY) -m stack.bundle --output $@
@@ -81,4 +95,4 @@ lock: ## Re-pin requirements-dev.txt from requirements-dev.in
 	rm -rf build/lock-venv
 
 clean: ## Remove build outputs and virtualenvs
-	rm -rf build $(VENV) $(CHECKOV_VENV) $(PAYPAL_VENV)
+	rm -rf build $(VENV) $(CHECKOV_VENV) $(PAYPAL_VENV) $(POLICY_VENV)

@@ -15,6 +15,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "compliance.report.cli",
     "compliance.live.cli",
     "compliance.manifest",
+    "compliance.preflight",
 )
 
 

@@ -73,8 +73,18 @@ def terraform_name(name: str) -> str:
 
 
 def is_scannable(resource: Mapping[str, Any]) -> bool:
-    """Custom resources only: providers and components have no Terraform counterpart."""
-    return bool(resource.get("custom")) and not str(resource["type"]).startswith("pulumi:")
+    """pulumi-aws custom resources only: providers and components have no Terraform counterpart,
+    and checkov's AWS checks have nothing to say about other providers' resources."""
+    return bool(resource.get("custom")) and str(resource["type"]).startswith("aws:")
+
+
+def not_scanned(resources: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Why each custom resource of another provider (random, tls, command...) is not in the plan."""
+    return [
+        f"{r['urn']}: {r['type']} is not a pulumi-aws resource: not converted for checkov"
+        for r in resources
+        if r.get("custom") and not str(r["type"]).startswith("pulumi:") and not is_scannable(r)
+    ]
 
 
 def _mapping(key: str, value: Mapping[str, Any]) -> Any:

@@ -1,6 +1,6 @@
 """Run checkov (from its own virtualenv) on the converted plan and judge the result.
 
-The scan fails when checkov did not scan every captured custom resource (a malformed plan is
+The scan fails when checkov did not scan every captured pulumi-aws resource (a malformed plan is
 silently scanned as nothing) or when any check fails without a written suppression.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from compliance.checkov.plan import (
     load_skip_rules,
+    not_scanned,
     plan_resources,
     render_stub,
     skip_stubs,
@@ -50,6 +51,7 @@ class ScanResult:
     expected_count: int
     version: str
     problems: list[str] = field(default_factory=list)
+    not_scanned: list[str] = field(default_factory=list)  # other providers' resources, and why
 
     @property
     def ok(self) -> bool:
@@ -87,7 +89,7 @@ def parse_results(
     scan = ScanResult(results, count, expected_count, str(summary.get("checkov_version", "")))
     if count != expected_count:
         scan.problems.append(
-            f"checkov scanned {count} resources but the capture has {expected_count} custom "
+            f"checkov scanned {count} resources but the capture has {expected_count} pulumi-aws "
             "resources: the plan conversion lost some"
         )
     if summary.get("parsing_errors"):
@@ -144,6 +146,8 @@ def run_checkov(
         msg = f"checkov wrote no JSON report (exit {proc.returncode}): {proc.stderr[-2000:]}"
         raise CheckovError(msg)
     plan = plan_resources(resources)
-    return parse_results(
+    scan = parse_results(
         json.loads(json_out.read_text()), {p.address: p.urn for p in plan}, len(plan)
     )
+    scan.not_scanned = not_scanned(resources)
+    return scan

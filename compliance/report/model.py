@@ -357,6 +357,7 @@ def build_evidence(
             "resource_count": scan.resource_count if scan else None,
             "expected_count": scan.expected_count if scan else None,
             "problems": scan.problems if scan else [],
+            "not_scanned": scan.not_scanned if scan else [],
         },
         tests=list(tests),
     )

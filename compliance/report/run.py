@@ -33,7 +33,15 @@ from compliance.catalog import (
 from compliance.checkov import CheckovError, ScanResult, load_skip_rules, run_checkov
 from compliance.manifest import write_manifest
 from compliance.policy_engine import DEFAULT_PACK_DIR, PolicyEngineError, evaluate
-from compliance.report.inputs import InputFormatError, from_preview_json, from_stack_export
+from compliance.preview.cli import find_repository_root
+from compliance.preview.config import ProjectError, load_config, load_project
+from compliance.report.inputs import (
+    InputFormatError,
+    from_preview_json,
+    from_stack_export,
+    mask_config,
+    mask_secrets,
+)
 from compliance.report.junit import collection_errors, read_junit
 from compliance.report.model import (
     Evidence,
@@ -52,6 +60,7 @@ from compliance.report.render import (
     readme_diagram,
     render,
 )
+from stack.config import SECRET_KEYS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
 _TOOLS = ("pulumi", "pulumi-aws", "pulumi-policy", "compliance-trestle", "pytest", "jinja2")
@@ -86,12 +95,18 @@ def _tools(scan: ScanResult | None) -> dict[str, str]:
 
 
 def load_capture(args: argparse.Namespace) -> tuple[dict[str, Any], InputMode, str | None]:
-    """The captured resources for the chosen input mode (raises InputError)."""
+    """The captured resources for the chosen input mode, secrets masked (raises InputError)."""
+    capture, mode, source = _read_capture(args)
+    capture["resources"] = [mask_secrets(r) for r in capture["resources"]]
+    return capture, mode, source
+
+
+def _read_capture(args: argparse.Namespace) -> tuple[dict[str, Any], InputMode, str | None]:
     if args.from_preview or args.from_stack_export:
         path: Path = args.from_preview or args.from_stack_export
         try:
             doc = json.loads(path.read_text())
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             msg = f"cannot read {path} as JSON: {exc}"
             raise InputError(msg) from exc
         try:
@@ -101,7 +116,6 @@ def load_capture(args: argparse.Namespace) -> tuple[dict[str, Any], InputMode, s
         except InputFormatError as exc:
             raise InputError(str(exc)) from exc
     from compliance.preview import PreviewError, run_preview
-    from compliance.preview.cli import find_repository_root
 
     program = args.program or find_repository_root(Path.cwd())
     try:
@@ -109,6 +123,18 @@ def load_capture(args: argparse.Namespace) -> tuple[dict[str, Any], InputMode, s
     except PreviewError as exc:
         raise InputError(str(exc)) from exc
     return preview.to_dict(), "offline-preview", None
+
+
+def secret_config_keys(args: argparse.Namespace) -> set[str]:
+    """The config keys whose values the report never echoes: the signing values the program
+    reads as secrets, and every key the stack file holds `secure:`."""
+    keys = set(SECRET_KEYS)
+    try:
+        project = load_project(args.program or find_repository_root(Path.cwd()))
+        keys |= set(load_config(project, args.stack, {}).absent_secure)
+    except ProjectError:
+        pass  # no project to read: the program's own secrets are still masked
+    return keys
 
 
 def evaluate_policies(
@@ -218,7 +244,8 @@ def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
         raise
     (out / "capture.json").write_text(json.dumps(capture, indent=1, sort_keys=True) + "\n")
 
-    incomplete = [
+    incomplete = list(capture.get("notes") or [])
+    incomplete += [
         f"catalog: {p}" for p in suppression_problems(catalog, (r.check for r in load_skip_rules()))
     ]
     policies: list[PolicyInfo] = []
@@ -253,7 +280,7 @@ def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
             stack=str(capture.get("stack") or args.stack),
             input_mode=mode,
             input_file=source,
-            config=dict(args.config),
+            config=mask_config(dict(args.config), secret_config_keys(args)),
             tools=_tools(scan),
         ),
         resources=capture["resources"],
@@ -292,6 +319,8 @@ def _print(evidence: Evidence, status: int, out: Path, seconds: float) -> None:
             print(f"  {v['level'].upper():8} {p.policy} on {v['urn']}: {v['message']}")
     for problem in evidence.checkov.get("problems") or []:
         print(f"  CHECKOV  {problem}")
+    for note in evidence.checkov.get("not_scanned") or []:
+        print(f"  NOTE     {note}")
     if evidence.incomplete:
         print("INCOMPLETE: this report lacks evidence:")
         for problem in evidence.incomplete:

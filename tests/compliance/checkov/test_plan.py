@@ -9,6 +9,7 @@ import pytest
 from compliance.checkov.plan import (
     ConversionError,
     load_skip_rules,
+    not_scanned,
     plan_resources,
     render_stub,
     skip_stubs,
@@ -71,6 +72,25 @@ def test_every_custom_resource_and_nothing_else_is_converted():
     assert plan["terraform_version"]
     assert all(r["mode"] == "managed" for r in planned)
     assert not any(r["type"].startswith("pulumi") for r in planned)
+
+
+def test_other_providers_resources_are_left_out_with_a_note():
+    doc = capture()
+    stack_urn = "urn:pulumi:dev::payment-webhooks::pulumi:pulumi:Stack::payment-webhooks-dev"
+    others = [
+        {"urn": f"urn:pulumi:dev::payment-webhooks::{t}::x{n}", "type": t, "name": f"x{n}",
+         "custom": True, "inputs": {}, "outputs": {}, "parent": stack_urn}
+        for n, t in enumerate(
+            ["random:index/randomPassword:RandomPassword", "tls:index/privateKey:PrivateKey",
+             "command:local:Command", "pulumi:providers:random"]
+        )
+    ]  # fmt: skip
+    plan = to_terraform_plan(doc["resources"] + others)
+    assert len(plan["planned_values"]["root_module"]["resources"]) == 27
+    notes = not_scanned(doc["resources"] + others)
+    assert [n.split(":", 1)[0] for n in notes] == ["urn"] * 3
+    assert [o["urn"] for o in others[:3]] == [n.rsplit(": ", 2)[0] for n in notes]
+    assert not_scanned(doc["resources"]) == []
 
 
 def test_values_are_snake_case_with_terraform_renames_and_blocks():
