@@ -24,7 +24,7 @@ PROVIDER_PARAMETERS: Mapping[str, Mapping[str, str]] = {
         "notification_url": "SQUARE_NOTIFICATION_URL_PARAM",
     },
     "paypal": {"webhook_id": "PAYPAL_WEBHOOK_ID_PARAM"},
-    "adyen": {"hmac_key_hex": "ADYEN_HMAC_KEY_PARAM"},
+    "adyen": {"hmac_key_hex": "ADYEN_HMAC_KEY_HEX_PARAM"},
 }
 # Provider -> {signature-library setting key -> environment variable holding a plain, non-secret
 # setting}; unset variables leave the library's default.

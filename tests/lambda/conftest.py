@@ -46,7 +46,8 @@ PARAMETERS = {
                                       events.SQUARE_URL),
     "PAYPAL_WEBHOOK_ID_PARAM": (f"/payment-webhooks/{SUFFIX}/paypal/webhook-id",
                                 events.PAYPAL_WEBHOOK_ID),
-    "ADYEN_HMAC_KEY_PARAM": (f"/payment-webhooks/{SUFFIX}/adyen/hmac-key", events.ADYEN_HMAC_KEY),
+    "ADYEN_HMAC_KEY_HEX_PARAM": (f"/payment-webhooks/{SUFFIX}/adyen/hmac-key-hex",
+                                 events.ADYEN_HMAC_KEY),
 }  # fmt: skip
 
 
