@@ -15,7 +15,7 @@ STACK ?= dev
 BUNDLE := build/lambda.zip
 LAMBDA_SOURCES := $(shell find lambda -name '*.py' -not -path '*/__pycache__/*') lambda/requirements.txt
 
-.PHONY: help venv test lint format package preview compliance-report verify-evidence bench lock clean policy-venv preflight
+.PHONY: help venv test fuzz lint format package preview compliance-report verify-evidence bench lock clean policy-venv preflight
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -62,6 +62,11 @@ package: $(BUNDLE) ## Build the reproducible arm64 Lambda bundle (build/lambda.z
 
 test: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(CHECKOV_VENV)/.installed $(BUNDLE) ## Run the whole test suite (installs what it needs)
 	$(PY) -m pytest -n 2 -p no:cacheprovider
+
+# The suite's hypothesis draws are fixed (profile "ci"); this searches new ones each run, more of
+# them, for the normalisers' totality.
+fuzz: $(VENV)/.installed ## Long randomised property search over the normalisers (hypothesis "fuzz" profile)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -n 2 -p no:cacheprovider tests/lambda/test_normalize.py -k "corruption or removed or any_json"
 
 lint: $(VENV)/.installed ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .

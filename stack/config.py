@@ -43,6 +43,7 @@ SECRET_KEYS: Final[Mapping[str, tuple[str, str]]] = {
     "squareSignatureKey": ("square", "signature-key"),
     "squareNotificationUrl": ("square", "notification-url"),
     "paypalWebhookId": ("paypal", "webhook-id"),
+    "adyenHmacKey": ("adyen", "hmac-key-hex"),
 }
 
 

@@ -24,11 +24,17 @@ PROVIDER_PARAMETERS: Mapping[str, Mapping[str, str]] = {
         "notification_url": "SQUARE_NOTIFICATION_URL_PARAM",
     },
     "paypal": {"webhook_id": "PAYPAL_WEBHOOK_ID_PARAM"},
+    "adyen": {"hmac_key_hex": "ADYEN_HMAC_KEY_HEX_PARAM"},
 }
 # Provider -> {signature-library setting key -> environment variable holding a plain, non-secret
 # setting}; unset variables leave the library's default.
 PROVIDER_OPTIONS: Mapping[str, Mapping[str, str]] = {
     "paypal": {"sandbox": "PAYPAL_SANDBOX"},
+}
+# Provider -> fixed settings: the receiver takes Adyen's standard notifications, whose every
+# NotificationRequestItem carries its own signature.
+PROVIDER_DEFAULTS: Mapping[str, Mapping[str, str]] = {
+    "adyen": {"mode": "notification_item"},
 }
 
 
@@ -79,6 +85,10 @@ class ReceiverConfig:
                 key: environ[var].strip() for key, var in variables.items() if var in environ
             }
             for provider, variables in PROVIDER_OPTIONS.items()
+        }
+        options = {
+            provider: {**PROVIDER_DEFAULTS.get(provider, {}), **options.get(provider, {})}
+            for provider in {*options, *PROVIDER_DEFAULTS}
         }
         return cls(
             ingest_queue_url=_require(environ, "INGEST_QUEUE_URL"),

@@ -1,7 +1,8 @@
 """The receiver: Function URL (payload 2.0) -> verify the signature -> one SQS message -> 200.
 
-Steady state is exactly one AWS call per request (SendMessage): signing material comes from
-SSM through Powertools' SSMProvider, cached for ``SECRET_TTL_SECONDS``. Failure handling:
+Steady state is one AWS call per request (SendMessage; one per item of an Adyen batch): signing
+material comes from SSM through Powertools' SSMProvider, cached for ``SECRET_TTL_SECONDS``.
+Failure handling:
 
 - unknown path 404, wrong method 405, body over ``MAX_BODY_BYTES`` 413; nothing enqueued;
 - signing material missing or still ``UNSET:`` (or SSM unreachable): 503, fail closed;
@@ -9,6 +10,7 @@ SSM through Powertools' SSMProvider, cached for ``SECRET_TTL_SECONDS``. Failure 
   one forced re-read per provider per refresh interval), then 401 with a generic body and
   the reason code in the log; nothing enqueued;
 - verified but not JSON: can never be processed, so it goes to the DLQ with its reason (200);
+- Adyen: one SQS message per ``NotificationRequestItem``, answered ``[accepted]``;
 - enqueue fails: 503, so the provider retries and an accepted delivery is never dropped.
 """
 
@@ -36,6 +38,7 @@ from webhook_processor.scrub import scrub, scrub_text
 logger = make_logger()
 tracer = make_tracer()
 
+ADYEN_ACK = "[accepted]"
 # Headers worth keeping beside the payload: delivery identifiers, no signatures or secrets.
 FORWARDED_HEADERS = (
     "content-type",
@@ -201,27 +204,42 @@ def receive(config: ReceiverConfig, event: Mapping[str, Any], now: float) -> dic
 
     reason = None
     try:
-        message = Envelope(
-            provider=provider,
-            payload=scrub(json.loads(body)),
-            received_at=_received_at(event, now),
-            correlation_id=logger.get_correlation_id() or str(uuid.uuid4()),
-            headers={name: headers[name] for name in FORWARDED_HEADERS if name in headers},
-        ).to_json()
+        envelopes = [
+            Envelope(
+                provider=provider,
+                payload=scrub(payload),
+                received_at=_received_at(event, now),
+                correlation_id=logger.get_correlation_id() or str(uuid.uuid4()),
+                headers={name: headers[name] for name in FORWARDED_HEADERS if name in headers},
+            ).to_json()
+            for payload in _payloads(provider, json.loads(body))
+        ]
     except (ValueError, RecursionError) as error:
         reason = f"{provider}: verified body is not usable JSON ({type(error).__name__})"
         logger.error("poison delivery: sending it to the DLQ", extra={"reason": reason})
-        message = scrub_text(body.decode("utf-8", errors="replace"))
+        envelopes = [scrub_text(body.decode("utf-8", errors="replace"))]
     queue_url = config.dlq_url if reason else config.ingest_queue_url
-    error_code = clients.send_message(queue_url, message, reason=reason)
-    if error_code:
-        logger.error("enqueue failed", extra={"error": error_code})
-        metrics.delivery(metrics.ENQUEUE_FAILED, provider=provider)
-        return response(503, "service unavailable")
+    for message in envelopes:
+        error_code = clients.send_message(queue_url, message, reason=reason)
+        if error_code:  # the provider retries the whole delivery; the processor dedupes
+            logger.error("enqueue failed", extra={"error": error_code})
+            metrics.delivery(metrics.ENQUEUE_FAILED, provider=provider)
+            return response(503, "service unavailable")
     outcome = metrics.DELIVERY_DEAD_LETTERED if reason else metrics.DELIVERY_ACCEPTED
     metrics.delivery(outcome, provider=provider)
     logger.info("delivery accepted", extra={"provider": provider, "bytes": len(body)})
+    if provider == "adyen":  # Adyen retries any delivery not answered with this exact body
+        return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": ADYEN_ACK}
     return response(200, "accepted")
+
+
+def _payloads(provider: str, payload: Any) -> list[Any]:
+    """The queue messages of one verified delivery: one per Adyen ``NotificationRequestItem``
+    (each is signed and processed on its own), otherwise the payload itself."""
+    if provider != "adyen":
+        return [payload]
+    # The verifier checked this shape and every item's signature before we got here.
+    return [wrapper["NotificationRequestItem"] for wrapper in payload["notificationItems"]]
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)

@@ -46,6 +46,8 @@ PARAMETERS = {
                                       events.SQUARE_URL),
     "PAYPAL_WEBHOOK_ID_PARAM": (f"/payment-webhooks/{SUFFIX}/paypal/webhook-id",
                                 events.PAYPAL_WEBHOOK_ID),
+    "ADYEN_HMAC_KEY_HEX_PARAM": (f"/payment-webhooks/{SUFFIX}/adyen/hmac-key-hex",
+                                 events.ADYEN_HMAC_KEY),
 }  # fmt: skip
 
 
@@ -157,6 +159,8 @@ class Platform:
             return events.stripe_headers(body)
         if provider == "square":
             return events.square_headers(body)
+        if provider == "adyen":  # each item carries its own signature
+            return {"content-type": "application/json"}
         return self.pki.headers(body)
 
     def deliver(self, provider: str, event_type: str, note: str = "") -> dict[str, Any]:

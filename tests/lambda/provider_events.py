@@ -74,7 +74,21 @@ def _stripe_charge(note: str, *, refunded: int = 0) -> dict[str, Any]:
             "type": "card",
         },
         "refunded": refunded == 2000,
+        "refunds": {"object": "list", "data": [_stripe_refund(refunded)] if refunded else []},
         "status": "succeeded",
+    }
+
+
+def _stripe_refund(amount: int, status: str = "succeeded") -> dict[str, Any]:
+    return {
+        "id": "re_3MmlLrLkdIwHu7ix0XVBjRZp",
+        "object": "refund",
+        "amount": amount,
+        "charge": "ch_3MmlLrLkdIwHu7ix0snN0B15",
+        "created": EVENT_TIME - 1,
+        "currency": "usd",
+        "payment_intent": "pi_3MtwBwLkdIwHu7ix28a3tqPa",
+        "status": status,
     }
 
 
@@ -98,12 +112,23 @@ def stripe_payload(event_type: str, note: str = "") -> dict[str, Any]:
             "status": "succeeded",
         }
         return _stripe_event(event_type, obj, "evt_1NG8Du2eZvKYlo2CUI79vXWy")
-    if event_type == "charge.succeeded":
-        return _stripe_event(event_type, _stripe_charge(note), "evt_3MmlLrLkdIwHu7ix0Y1sDkVb")
+    if event_type in {"charge.succeeded", "charge.captured"}:
+        event_id = {"charge.succeeded": "evt_3MmlLrLkdIwHu7ix0Y1sDkVb"}.get(
+            event_type, "evt_3MmlLrLkdIwHu7ix0Cpt1Abc"
+        )
+        return _stripe_event(event_type, _stripe_charge(note), event_id)
+    if event_type == "charge.refund.updated":
+        refund = _stripe_refund(500, "failed") | {"failure_reason": "expired_or_canceled_card"}
+        return _stripe_event(event_type, refund, "evt_3MmlLrLkdIwHu7ix0Fa1lEdR")
     if event_type == "charge.refunded":
         charge = _stripe_charge(note, refunded=500)
         return _stripe_event(event_type, charge, "evt_3MmlLrLkdIwHu7ix1Rf2uQ3c")
-    if event_type == "charge.dispute.created":
+    if event_type.startswith("charge.dispute."):
+        status = {
+            "charge.dispute.closed": "lost",
+            "charge.dispute.updated": "under_review",
+            "charge.dispute.funds_reinstated": "won",
+        }.get(event_type, "needs_response")
         obj = {
             "id": "dp_1MtJUT2eZvKYlo2CNaw2HvEv",
             "object": "dispute",
@@ -116,9 +141,12 @@ def stripe_payload(event_type: str, note: str = "") -> dict[str, Any]:
             "metadata": {},
             "payment_intent": "pi_3MtwBwLkdIwHu7ix28a3tqPa",
             "reason": "fraudulent",
-            "status": "needs_response",
+            "status": status,
         }
-        return _stripe_event(event_type, obj, "evt_1MtJUU2eZvKYlo2Cq9JYdB9E")
+        event_id = {"charge.dispute.created": "evt_1MtJUU2eZvKYlo2Cq9JYdB9E"}.get(
+            event_type, "evt_1MtJUU2eZvKYlo2C" + event_type.rsplit(".", 1)[-1][:8]
+        )
+        return _stripe_event(event_type, obj, event_id)
     return _stripe_event(event_type, {"id": "cus_NffrFeUfNV2Hib", "object": "customer"}, "evt_x")
 
 
@@ -193,6 +221,52 @@ def paypal_payload(event_type: str, note: str = "") -> dict[str, Any]:
                           "content": note}],
         }  # fmt: skip
         event_id, summary = "WH-4M0448861G563140B-9EX36365822141321", "A new dispute opened"
+    elif event_type in {"CUSTOMER.DISPUTE.UPDATED", "CUSTOMER.DISPUTE.RESOLVED"}:
+        base = paypal_payload("CUSTOMER.DISPUTE.CREATED", note)["resource"]
+        if event_type.endswith("RESOLVED"):
+            resource = base | {
+                "status": "RESOLVED",
+                "dispute_outcome": {"outcome_code": "RESOLVED_SELLER_FAVOUR"},
+            }
+        else:
+            resource = base | {"status": "UNDER_REVIEW"}
+        event_id = "WH-4M0448861G563140B-" + event_type.rsplit(".", 1)[-1]
+        summary = "A dispute changed"
+    elif event_type == "PAYMENT.CAPTURE.REVERSED":
+        resource = {
+            "id": "1GF97795YT783435V",
+            "amount": {"currency_code": "USD", "value": "-20.00"},
+            "note_to_payer": note,
+            "status": "COMPLETED",
+            "create_time": "2024-11-26T23:59:58-08:00",
+            "links": _paypal_links("refunds", "1GF97795YT783435V"),
+        }
+        event_id, summary = "WH-6F207440UL3338829-3LY23428NF5574433", "A payment was reversed"
+    elif event_type.startswith("PAYMENT.SALE."):
+        sale = "4RR959492F879224U"
+        resource = {
+            "COMPLETED": {
+                "id": sale,
+                "state": "completed",
+                "amount": {"total": "20.00", "currency": "USD"},
+                "billing_agreement_id": "I-PE7JWXKGVN0R",
+                "custom": note,
+            },
+            "REFUNDED": {
+                "id": "0LB81696PP288253D",
+                "state": "completed",
+                "sale_id": sale,
+                "amount": {"total": "5.00", "currency": "USD"},
+                "reason": note,
+            },
+            "REVERSED": {
+                "id": "3GD35733P6543331N",
+                "state": "completed",
+                "sale_id": sale,
+                "amount": {"total": "-20.00", "currency": "USD"},
+            },
+        }[event_type.rsplit(".", 1)[-1]] | {"create_time": "2024-11-26T23:59:58Z"}
+        event_id, summary = "WH-7Y7254563A4550640-" + event_type.rsplit(".", 1)[-1], "Sale"
     else:
         resource, event_id, summary = {"id": "x"}, "WH-OTHER", "Other"
     return {
@@ -217,7 +291,7 @@ def paypal_payload(event_type: str, note: str = "") -> dict[str, Any]:
 def square_payload(event_type: str, note: str = "", *, state: str = "COMPLETED") -> dict[str, Any]:
     """A Square webhook event of ``event_type``; ``state`` is the payment/refund status."""
     money = {"amount": 2000, "currency": "USD"}
-    if event_type == "payment.updated":
+    if event_type in {"payment.created", "payment.updated"}:
         kind, obj = "payment", {
             "id": "KkAkhdMsgzn59SM8A89WgKwekxLZY",
             "amount_money": money,
@@ -258,7 +332,7 @@ def square_payload(event_type: str, note: str = "", *, state: str = "COMPLETED")
                 "version": 2,
             },
         )
-    elif event_type == "dispute.created":
+    elif event_type in {"dispute.created", "dispute.state.updated"}:
         kind, obj = (
             "dispute",
             {
@@ -272,7 +346,9 @@ def square_payload(event_type: str, note: str = "", *, state: str = "COMPLETED")
                 "location_id": "S8GWD5R9QB376",
                 "reason": "NO_KNOWLEDGE",
                 "reported_at": "2024-11-26T00:00:00.000Z",
-                "state": "EVIDENCE_REQUIRED",
+                "state": "EVIDENCE_REQUIRED"
+                if event_type == "dispute.created"
+                else ("WON" if state == "COMPLETED" else state),
                 "created_at": "2024-11-26T23:59:58.000Z",
                 "updated_at": "2024-11-26T23:59:58.000Z",
                 "version": 1,
@@ -287,7 +363,9 @@ def square_payload(event_type: str, note: str = "", *, state: str = "COMPLETED")
         "event_id": {"payment.updated": "6a8f5f28-54a1-4eb0-a98a-3111513fd4fc",
                      "refund.created": "0e6bd07b-5f8c-4c43-a8c5-3bbd4a1f4e61",
                      "refund.updated": "b0e4f9a2-9d36-4c7e-8e34-40b1b6ed3d6c",
-                     "dispute.created": "e1b8cbd8-2b41-4f07-a4a2-1e9d27d0a0d5"}.get(
+                     "dispute.created": "e1b8cbd8-2b41-4f07-a4a2-1e9d27d0a0d5",
+                     "payment.created": "2d6b4a5e-0b3a-4e3f-9a51-1c2b3d4e5f60",
+                     "dispute.state.updated": "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"}.get(
                          event_type, "11111111-2222-4333-8444-555555555555"),
         "created_at": "2024-11-27T00:00:00.000000Z",
         "data": {"type": kind, "id": obj["id"], "object": {kind: obj}},
@@ -296,43 +374,151 @@ def square_payload(event_type: str, note: str = "", *, state: str = "COMPLETED")
 
 @dataclass(frozen=True)
 class Case:
-    """One stored event and the record it must become."""
+    """One stored event and the record it must become (from the provider's documentation)."""
 
     provider: str
     event_type: str
     status: str
+    lifecycle: str
     amount: int
     currency: str
     transaction_id: str
-    event_id: str
+    fact: str
 
+
+_PI = "stripe:pi_3MtwBwLkdIwHu7ix28a3tqPa"
+_CAPTURE = "paypal:42311647XV020574X"
+_SQUARE = "square:KkAkhdMsgzn59SM8A89WgKwekxLZY"
+_SQUARE_REFUND = "KkAkhdMsgzn59SM8A89WgKwekxLZY_ptNSyaaZcF3GFt9NDxOKCSMXLMGUgJeDxDcbTEXk"
+_ADYEN = "adyen:M8NB66SBZSGLNK82"
+_DP = "dp_1MtJUT2eZvKYlo2CNaw2HvEv"
+_PP_DISPUTE = "PP-D-27803"
+_SQ_DISPUTE = "5XWJjA9a8xLqZ1j3Y2b4Hm"
 
 CASES = (
-    Case("stripe", "payment_intent.succeeded", "completed", 2000, "USD",
-         "stripe:pi_3MtwBwLkdIwHu7ix28a3tqPa", "evt_1NG8Du2eZvKYlo2CUI79vXWy"),
-    Case("stripe", "charge.succeeded", "completed", 2000, "USD",
-         "stripe:pi_3MtwBwLkdIwHu7ix28a3tqPa", "evt_3MmlLrLkdIwHu7ix0Y1sDkVb"),
-    Case("stripe", "charge.refunded", "refunded", 500, "USD",
-         "stripe:pi_3MtwBwLkdIwHu7ix28a3tqPa", "evt_3MmlLrLkdIwHu7ix1Rf2uQ3c"),
-    Case("stripe", "charge.dispute.created", "disputed", 2000, "USD",
-         "stripe:pi_3MtwBwLkdIwHu7ix28a3tqPa", "evt_1MtJUU2eZvKYlo2Cq9JYdB9E"),
-    Case("paypal", "PAYMENT.CAPTURE.COMPLETED", "completed", 2000, "USD",
-         "paypal:42311647XV020574X", "WH-58D329510W468432D-8HN650336L201105X"),
-    Case("paypal", "PAYMENT.CAPTURE.REFUNDED", "refunded", 500, "USD",
-         "paypal:42311647XV020574X", "WH-1GE84257G0350133W-6RW800890C634293G"),
-    Case("paypal", "CUSTOMER.DISPUTE.CREATED", "disputed", 2000, "USD",
-         "paypal:42311647XV020574X", "WH-4M0448861G563140B-9EX36365822141321"),
-    Case("square", "payment.updated", "completed", 2300, "USD",
-         "square:KkAkhdMsgzn59SM8A89WgKwekxLZY", "6a8f5f28-54a1-4eb0-a98a-3111513fd4fc"),
-    Case("square", "refund.created", "refunded", 500, "USD",
-         "square:KkAkhdMsgzn59SM8A89WgKwekxLZY", "0e6bd07b-5f8c-4c43-a8c5-3bbd4a1f4e61"),
-    Case("square", "refund.updated", "refunded", 500, "USD",
-         "square:KkAkhdMsgzn59SM8A89WgKwekxLZY", "b0e4f9a2-9d36-4c7e-8e34-40b1b6ed3d6c"),
-    Case("square", "dispute.created", "disputed", 2300, "USD",
-         "square:KkAkhdMsgzn59SM8A89WgKwekxLZY", "e1b8cbd8-2b41-4f07-a4a2-1e9d27d0a0d5"),
+    Case("stripe", "payment_intent.succeeded", "completed", "payment_captured", 2000, "USD",
+         _PI, "capture#pi_3MtwBwLkdIwHu7ix28a3tqPa"),
+    Case("stripe", "charge.succeeded", "completed", "payment_captured", 2000, "USD",
+         _PI, "capture#pi_3MtwBwLkdIwHu7ix28a3tqPa"),
+    Case("stripe", "charge.captured", "completed", "payment_captured", 2000, "USD",
+         _PI, "capture#pi_3MtwBwLkdIwHu7ix28a3tqPa"),
+    Case("stripe", "charge.refunded", "refunded", "refund_succeeded", 500, "USD",
+         _PI, "refund#re_3MmlLrLkdIwHu7ix0XVBjRZp#succeeded"),
+    Case("stripe", "charge.refund.updated", "refunded", "refund_failed", 500, "USD",
+         _PI, "refund#re_3MmlLrLkdIwHu7ix0XVBjRZp#refund_failed"),
+    Case("stripe", "charge.dispute.created", "disputed", "dispute_opened", 2000, "USD",
+         _PI, f"dispute#{_DP}#dispute_opened"),
+    Case("stripe", "charge.dispute.updated", "disputed", "dispute_updated", 2000, "USD",
+         _PI, f"dispute#{_DP}#under_review"),
+    Case("stripe", "charge.dispute.closed", "disputed", "dispute_lost", 2000, "USD",
+         _PI, f"dispute#{_DP}#dispute_lost"),
+    Case("stripe", "charge.dispute.funds_withdrawn", "disputed", "dispute_funds_withdrawn", 2000,
+         "USD", _PI, f"dispute#{_DP}#dispute_funds_withdrawn"),
+    Case("stripe", "charge.dispute.funds_reinstated", "disputed", "dispute_funds_reinstated",
+         2000, "USD", _PI, f"dispute#{_DP}#dispute_funds_reinstated"),
+    Case("paypal", "PAYMENT.CAPTURE.COMPLETED", "completed", "payment_captured", 2000, "USD",
+         _CAPTURE, "capture#42311647XV020574X"),
+    Case("paypal", "PAYMENT.CAPTURE.REFUNDED", "refunded", "refund_succeeded", 500, "USD",
+         _CAPTURE, "refund#1Y107995YT783435V#succeeded"),
+    Case("paypal", "PAYMENT.CAPTURE.REVERSED", "disputed", "dispute_funds_withdrawn", 2000, "USD",
+         _CAPTURE, "reversal#1GF97795YT783435V#dispute_funds_withdrawn"),
+    Case("paypal", "PAYMENT.SALE.COMPLETED", "completed", "payment_captured", 2000, "USD",
+         "paypal:4RR959492F879224U", "capture#4RR959492F879224U"),
+    Case("paypal", "PAYMENT.SALE.REFUNDED", "refunded", "refund_succeeded", 500, "USD",
+         "paypal:4RR959492F879224U", "refund#0LB81696PP288253D#succeeded"),
+    Case("paypal", "PAYMENT.SALE.REVERSED", "disputed", "dispute_funds_withdrawn", 2000, "USD",
+         "paypal:4RR959492F879224U", "reversal#3GD35733P6543331N#dispute_funds_withdrawn"),
+    Case("paypal", "CUSTOMER.DISPUTE.CREATED", "disputed", "dispute_opened", 2000, "USD",
+         _CAPTURE, f"dispute#{_PP_DISPUTE}#dispute_opened"),
+    Case("paypal", "CUSTOMER.DISPUTE.UPDATED", "disputed", "dispute_updated", 2000, "USD",
+         _CAPTURE, f"dispute#{_PP_DISPUTE}#UNDER_REVIEW"),
+    Case("paypal", "CUSTOMER.DISPUTE.RESOLVED", "disputed", "dispute_won", 2000, "USD",
+         _CAPTURE, f"dispute#{_PP_DISPUTE}#dispute_won"),
+    Case("square", "payment.created", "completed", "payment_captured", 2300, "USD",
+         _SQUARE, "capture#KkAkhdMsgzn59SM8A89WgKwekxLZY"),
+    Case("square", "payment.updated", "completed", "payment_captured", 2300, "USD",
+         _SQUARE, "capture#KkAkhdMsgzn59SM8A89WgKwekxLZY"),
+    Case("square", "refund.created", "refunded", "refund_succeeded", 500, "USD",
+         _SQUARE, f"refund#{_SQUARE_REFUND}#refund_succeeded"),
+    Case("square", "refund.updated", "refunded", "refund_succeeded", 500, "USD",
+         _SQUARE, f"refund#{_SQUARE_REFUND}#refund_succeeded"),
+    Case("square", "dispute.created", "disputed", "dispute_opened", 2300, "USD",
+         _SQUARE, f"dispute#{_SQ_DISPUTE}#dispute_opened"),
+    Case("square", "dispute.state.updated", "disputed", "dispute_won", 2300, "USD",
+         _SQUARE, f"dispute#{_SQ_DISPUTE}#dispute_won"),
+    Case("adyen", "AUTHORISATION", "completed", "payment_authorised", 1000, "EUR",
+         _ADYEN, "payment_authorised#M8NB66SBZSGLNK82"),
+    Case("adyen", "CAPTURE", "completed", "payment_captured", 1000, "EUR",
+         _ADYEN, "payment_captured#XCAPTURQH5BNF58M"),
+    Case("adyen", "REFUND", "refunded", "refund_succeeded", 1000, "EUR",
+         _ADYEN, "refund_succeeded#XREFUNDQH5BNF58M"),
+    Case("adyen", "CANCEL_OR_REFUND", "refunded", "refund_succeeded", 1000, "EUR",
+         _ADYEN, "refund_succeeded#XCANCELQH5BNF58M"),
+    Case("adyen", "REFUND_FAILED", "refunded", "refund_failed", 1000, "EUR",
+         _ADYEN, "refund_failed#XREFUNDQH5BNF58M"),
+    Case("adyen", "NOTIFICATION_OF_CHARGEBACK", "disputed", "dispute_opened", 1000, "EUR",
+         _ADYEN, "dispute_opened#XNOTIFIQH5BNF58M"),
+    Case("adyen", "CHARGEBACK", "disputed", "dispute_funds_withdrawn", 1000, "EUR",
+         _ADYEN, "dispute_funds_withdrawn#XCHARGEQH5BNF58M"),
+    Case("adyen", "SECOND_CHARGEBACK", "disputed", "dispute_lost", 1000, "EUR",
+         _ADYEN, "dispute_lost#XSECONDQH5BNF58M"),
+    Case("adyen", "CHARGEBACK_REVERSED", "disputed", "dispute_funds_reinstated", 1000, "EUR",
+         _ADYEN, "dispute_funds_reinstated#XCHARGEQH5BNF58M"),
 )  # fmt: skip
 
-PAYLOADS = {"stripe": stripe_payload, "paypal": paypal_payload, "square": square_payload}
+ADYEN_HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"
+ADYEN_PAYMENT = "M8NB66SBZSGLNK82"
+
+
+def adyen_item(
+    event_code: str,
+    note: str = "",
+    *,
+    success: str = "true",
+    psp: str = "",
+    currency: str = "EUR",
+    value: int = 1000,
+) -> dict[str, Any]:
+    """One ``NotificationRequestItem``, shaped after Adyen's own SDK fixtures
+    (adyen-python-api-library test/mocks/util/colon_notification.json; adyen-java-api-library
+    src/test/resources/mocks/notification/*.json), signed with ``ADYEN_HMAC_KEY``."""
+    item: dict[str, Any] = {
+        "additionalData": {"cardSummary": "1111", "expiryDate": "03/2030",
+                           "shopperReference": note},
+        "amount": {"currency": currency, "value": value},
+        "eventCode": event_code,
+        "eventDate": "2024-11-27T01:00:00+01:00",
+        "merchantAccountCode": "TestMerchant",
+        "merchantReference": "order-6735",
+        "paymentMethod": "visa",
+        "pspReference": psp or (ADYEN_PAYMENT if event_code == "AUTHORISATION"
+                                else f"X{event_code[:6].replace('_', '')}QH5BNF58M"[:16]),
+        "reason": note,
+        "success": success,
+    }  # fmt: skip
+    item["originalReference"] = "" if event_code == "AUTHORISATION" else ADYEN_PAYMENT
+    return sign_adyen_item(item)
+
+
+def sign_adyen_item(item: dict[str, Any], key_hex: str = ADYEN_HMAC_KEY) -> dict[str, Any]:
+    """Sign with the Adyen SDK's own ``is_valid_hmac_notification`` as the oracle."""
+    from Adyen.util import generate_notification_sig, is_valid_hmac_notification
+
+    item["additionalData"]["hmacSignature"] = generate_notification_sig(item, key_hex).decode()
+    assert is_valid_hmac_notification(item, key_hex)
+    return item
+
+
+def adyen_payload(event_code: str, note: str = "") -> dict[str, Any]:
+    """An Adyen notification of one item (a batch is ``notificationItems`` of several)."""
+    return {
+        "live": "false",
+        "notificationItems": [{"NotificationRequestItem": adyen_item(event_code, note)}],
+    }
+
+
+PAYLOADS = {"stripe": stripe_payload, "paypal": paypal_payload, "square": square_payload,
+            "adyen": adyen_payload}  # fmt: skip
 
 
 def payload(provider: str, event_type: str, note: str = "") -> dict[str, Any]:

@@ -11,7 +11,7 @@ from webhook_processor.scrub import REDACTED
 
 from . import provider_events as events
 from .provider_events import CASES
-from .test_normalize import RECORD_FIELDS
+from .test_normalize import OPTIONAL_FIELDS, RECORD_FIELDS
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.provider}-{c.event_type}")
@@ -27,14 +27,18 @@ def test_a_signed_delivery_becomes_one_record_and_one_notification(platform, cas
     assert item["status"] == {"S": case.status}
     assert item["amount"] == {"N": str(case.amount)}
     assert item["currency"] == {"S": case.currency}
-    assert item["event_id"] == {"S": case.event_id}
+    assert item["timestamp"] == {"S": case.fact}
+    assert item["lifecycle"] == {"S": case.lifecycle}
     # The row is the record plus when it was published: bookkeeping, not provider data.
-    assert set(item) == RECORD_FIELDS | {PUBLISHED}
+    assert RECORD_FIELDS | {PUBLISHED} <= set(item) <= RECORD_FIELDS | OPTIONAL_FIELDS | {PUBLISHED}
     [ledger] = platform.notifications("ledger")
     # Every stored field is published except the marker, which is written after the publish.
-    record = {name: next(iter(value.values())) for name, value in item.items() if name != PUBLISHED}
-    assert set(ledger) == RECORD_FIELDS
-    assert ledger == record | {"amount": case.amount}
+    record = {
+        name: int(value["N"]) if "N" in value else value["S"]
+        for name, value in item.items()
+        if name != PUBLISHED
+    }
+    assert ledger == record
     assert item[PUBLISHED]["S"] >= item["received_at"]["S"]
     disputes = platform.notifications("disputes")
     assert len(disputes) == (1 if case.status == "disputed" else 0)
@@ -179,3 +183,55 @@ def test_a_message_that_keeps_failing_reaches_the_dlq_after_max_receive_count(pl
     assert platform.receive(platform.ingest_url) == []
     [dead] = platform.take(platform.dlq_url)
     assert json.loads(dead["Body"])["payload"]["event_type"] == "CUSTOMER.DISPUTE.CREATED"
+
+
+def _adyen_batch(*items: dict) -> bytes:
+    return events.body_of(
+        {"live": "false", "notificationItems": [{"NotificationRequestItem": i} for i in items]}
+    )
+
+
+def test_an_adyen_batch_becomes_one_record_per_item_and_is_answered_accepted(platform):
+    body = _adyen_batch(events.adyen_item("AUTHORISATION"), events.adyen_item("REFUND"))
+    response = platform.post("/adyen", body, {"content-type": "application/json"})
+    assert (response["statusCode"], response["body"]) == (200, "[accepted]")
+    assert len(platform.receive(platform.ingest_url)) == 2
+    assert platform.drain() == [{"batchItemFailures": []}]
+    assert sorted(item["lifecycle"]["S"] for item in platform.items()) == [
+        "payment_authorised",
+        "refund_succeeded",
+    ]
+
+
+def test_an_adyen_batch_with_one_forged_item_is_refused_whole(platform):
+    forged = events.adyen_item("REFUND")
+    forged["amount"]["value"] = 999_999  # changed after signing
+    body = _adyen_batch(events.adyen_item("AUTHORISATION"), forged)
+    response = platform.post("/adyen", body, {"content-type": "application/json"})
+    assert response["statusCode"] == 401
+    assert platform.receive(platform.ingest_url) == []
+
+
+def test_two_reports_of_one_capture_are_stored_and_published_once(platform):
+    for event_type in ("payment_intent.succeeded", "charge.succeeded", "charge.captured"):
+        assert platform.deliver("stripe", event_type)["statusCode"] == 200
+    assert platform.drain() == [{"batchItemFailures": []}]
+    [item] = platform.items()
+    assert item["timestamp"] == {"S": "capture#pi_3MtwBwLkdIwHu7ix28a3tqPa"}
+    assert len(platform.notifications("ledger")) == 1
+
+
+def test_two_partial_refunds_published_sum_to_what_was_refunded(platform):
+    """A consumer summing ``amount`` over the published refunds gets the refunded total."""
+    from .test_normalize import _charge_refunded
+
+    for event in (
+        _charge_refunded(500, [(1, 500)]),
+        _charge_refunded(1200, [(2, 700), (1, 500)]),
+        _charge_refunded(500, [(1, 500)]),  # Stripe retried the first
+    ):
+        body = events.body_of(event)
+        assert platform.post("/stripe", body, events.stripe_headers(body))["statusCode"] == 200
+    platform.drain()
+    refunds = [n for n in platform.notifications("ledger") if n["status"] == "refunded"]
+    assert sum(n["amount"] for n in refunds) == 1200

@@ -17,7 +17,10 @@ import pytest
 from webhook_processor.scrub import REDACTED
 
 from . import provider_events as events
-from .provider_events import CASES
+from .provider_events import CASES as ALL_CASES
+
+# One case per fact: a second report of a fact is (rightly) neither stored nor published again.
+CASES = list({(case.transaction_id, case.fact): case for case in ALL_CASES}.values())
 
 PAN_TYPED = "4242 4242 4242 4242"
 PAN_DIGITS = "4242424242424242"
@@ -77,9 +80,13 @@ def xray(platform, monkeypatch):
 
 def _plant(provider: str, event_type: str) -> bytes:
     data = events.payload(provider, event_type, NOTE)
-    data["card_number"] = PAN_DIGITS
-    data["cvc"] = "737"
-    data["metadata_number"] = PAN_AS_NUMBER
+    # Adyen's items are queued one by one, without the batch around them: plant in the item.
+    target = data
+    if provider == "adyen":
+        target = data["notificationItems"][0]["NotificationRequestItem"]
+    target["card_number"] = PAN_DIGITS
+    target["cvc"] = "737"
+    target["metadata_number"] = PAN_AS_NUMBER
     return events.body_of(data)
 
 

@@ -11,7 +11,13 @@ from webhook_processor.envelope import Envelope
 from . import provider_events as events
 from .conftest import LambdaContext
 
-CASES = [c for c in events.CASES if c.provider == "square"][:3]
+# Three distinct facts of one Square payment.
+CASES = [
+    c
+    for c in events.CASES
+    if c.provider == "square"
+    and c.event_type in {"payment.updated", "refund.created", "dispute.created"}
+]
 
 
 def _envelopes() -> list[tuple[str, str]]:

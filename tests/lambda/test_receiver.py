@@ -60,7 +60,7 @@ def test_a_tampered_body_is_refused(platform):
     _assert_nothing_enqueued(platform)
 
 
-@pytest.mark.parametrize("path", ["/", "/adyen", "/stripe/extra", "/unknown"])
+@pytest.mark.parametrize("path", ["/", "/standardwebhooks", "/stripe/extra", "/unknown"])
 def test_unknown_paths_are_404(platform, path):
     body, headers = _stripe_delivery()
     assert platform.post(path, body, headers)["statusCode"] == 404

@@ -78,7 +78,7 @@ def test_inventory(stack: Preview) -> None:
         "payment-webhooks:dashboard:PipelineDashboard": 1,
         "aws:sqs/queue:Queue": 2,
         "aws:sqs/queuePolicy:QueuePolicy": 2,
-        "aws:ssm/parameter:Parameter": 4,
+        "aws:ssm/parameter:Parameter": 5,
         "payment-webhooks:functions:WebhookFunctions": 1,
         "payment-webhooks:index:PaymentWebhooks": 1,
         "payment-webhooks:messaging:Messaging": 1,
@@ -128,6 +128,7 @@ def test_every_resource_name_carries_the_suffix(stack: Preview) -> None:
                 "/payment-webhooks/qa/square/signature-key",
                 "/payment-webhooks/qa/square/notification-url",
                 "/payment-webhooks/qa/paypal/webhook-id",
+                "/payment-webhooks/qa/adyen/hmac-key-hex",
             },
         ),
     ],
@@ -148,7 +149,7 @@ def test_every_taggable_resource_carries_the_required_tags(stack: Preview) -> No
         "Owner": "payments-team@example.com",
     }
     tagged = [r for r in custom(stack) if r.type in TAGGABLE]
-    assert len(tagged) == 26
+    assert len(tagged) == 27
     for resource in tagged:
         tags = resource.inputs.get("tags") or {}
         assert expected.items() <= tags.items(), resource.urn
@@ -563,6 +564,7 @@ def test_receiver_environment(stack: Preview) -> None:
         "SQUARE_SIGNATURE_KEY_PARAM": "/payment-webhooks/qa/square/signature-key",
         "SQUARE_NOTIFICATION_URL_PARAM": "/payment-webhooks/qa/square/notification-url",
         "PAYPAL_WEBHOOK_ID_PARAM": "/payment-webhooks/qa/paypal/webhook-id",
+        "ADYEN_HMAC_KEY_HEX_PARAM": "/payment-webhooks/qa/adyen/hmac-key-hex",
         "PAYPAL_SANDBOX": "false",
         "POWERTOOLS_SERVICE_NAME": "webhook-receiver",
         "POWERTOOLS_METRICS_NAMESPACE": "payment-webhooks-qa",

@@ -8,16 +8,16 @@ is one module and one line in ``NORMALIZERS``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
 from typing import Any
 
 from webhook_processor.exceptions import PoisonMessageError
-from webhook_processor.normalize import paypal, square, stripe
+from webhook_processor.normalize import adyen, paypal, square, stripe
 from webhook_processor.records import ProviderEvent, TransactionRecord
 
 __all__ = ["NORMALIZERS", "ProviderEvent", "normalize"]
 
 NORMALIZERS: Mapping[str, Callable[[Mapping[str, Any]], ProviderEvent | None]] = {
+    "adyen": adyen.normalize,
     "paypal": paypal.normalize,
     "square": square.normalize,
     "stripe": stripe.normalize,
@@ -29,7 +29,9 @@ def normalize(
 ) -> TransactionRecord | None:
     """The record for one verified event, or None when its type is not stored.
 
-    Raises PoisonMessageError when the payload lacks what its event type documents.
+    Total over its input: for any JSON value the result is a record, None, or
+    PoisonMessageError (the payload lacks what its event type documents, or an identifier
+    holds a card number).
     """
     normalizer = NORMALIZERS.get(provider)
     if normalizer is None:
@@ -41,10 +43,6 @@ def normalize(
     event = normalizer(payload)
     if event is None:
         return None
-    return TransactionRecord(
-        **asdict(event),
-        timestamp=f"{event.occurred_at}#{event.event_id}",
-        provider=provider,
-        received_at=received_at,
-        correlation_id=correlation_id,
+    return TransactionRecord.of(
+        provider, event, received_at=received_at, correlation_id=correlation_id
     )

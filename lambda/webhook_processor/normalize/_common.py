@@ -1,4 +1,8 @@
-"""Helpers shared by the provider normalisers: typed field access, times and amounts."""
+"""Helpers shared by the provider normalisers: typed field access, times and amounts.
+
+Every helper either returns a value of the documented type or raises PoisonMessageError, for
+any JSON input: that is what keeps each normaliser total.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,11 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from iso4217 import Currency
+
 from webhook_processor.exceptions import PoisonMessageError
 
 T = TypeVar("T")
-
-# ISO 4217 exponents that differ from 2, as the providers apply them (Stripe and Square send
-# minor units already; PayPal sends decimal strings and documents HUF, JPY and TWD as
-# zero-decimal).
-_EXPONENTS = {
-    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "HUF", "ISK", "JPY", "KMF", "KRW", "MGA"), 0),
-    **dict.fromkeys(("PYG", "RWF", "TWD", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
-    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
-}
 
 
 def field(data: Any, path: str, kind: type[T]) -> T:
@@ -42,6 +39,17 @@ def field(data: Any, path: str, kind: type[T]) -> T:
     return value
 
 
+def optional(data: Any, path: str, kind: type[T]) -> T | None:
+    """Like :func:`field`, but None when the path is absent or null (a field that older API
+    versions do not render); a present value of the wrong type is still poison."""
+    value = data
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or value.get(part) is None:
+            return None
+        value = value[part]
+    return field(data, path, kind)
+
+
 def iso_utc(moment: datetime) -> str:
     """``moment`` as ISO-8601 UTC with microseconds and a ``Z`` (sortable as a string)."""
     try:
@@ -62,7 +70,7 @@ def from_epoch(seconds: int) -> str:
 
 
 def from_rfc3339(text: str) -> str:
-    """An RFC 3339 event time (PayPal, Square) as ISO-8601 UTC; it must carry an offset."""
+    """An RFC 3339 event time (PayPal, Square, Adyen) as ISO-8601 UTC; it must carry an offset."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -73,17 +81,28 @@ def from_rfc3339(text: str) -> str:
     return iso_utc(moment)
 
 
+def exponent(code: str) -> int:
+    """The ISO 4217 minor-unit exponent of ``code``, from the ``iso4217`` package's copy of
+    the standard's table (no hand-typed list to fall out of date)."""
+    try:
+        digits = Currency(code).exponent
+    except ValueError:
+        digits = None
+    if digits is None:
+        msg = f"currency {code!r} is not an ISO 4217 currency with minor units"
+        raise PoisonMessageError(msg)
+    return digits
+
+
 def currency_code(text: str) -> str:
     """An ISO 4217 alphabetic code, upper case (Stripe sends lower case)."""
     code = text.upper()
-    if len(code) != 3 or not code.isascii() or not code.isalpha():
-        msg = f"currency {text!r} is not an ISO 4217 code"
-        raise PoisonMessageError(msg)
+    exponent(code)
     return code
 
 
 def minor_units(value: str, currency: str) -> int:
-    """A decimal amount string (PayPal's ``"10.99"``) as an integer count of minor units.
+    """A decimal amount string (PayPal's ``"10.99"``) as an integer count of ISO minor units.
 
     An amount with more decimals than the currency has is refused rather than rounded.
     """
@@ -91,16 +110,27 @@ def minor_units(value: str, currency: str) -> int:
         amount = Decimal(value)
     except InvalidOperation:
         amount = Decimal("NaN")
-    scaled = amount.scaleb(_EXPONENTS.get(currency, 2)) if amount.is_finite() else amount
+    return _whole(amount.scaleb(exponent(currency)) if amount.is_finite() else amount, value,
+                  currency)  # fmt: skip
+
+
+def rescale(value: int, currency: str, provider_exponents: Mapping[str, int]) -> int:
+    """A provider's minor units as ISO 4217 minor units.
+
+    ``provider_exponents`` lists the currencies whose decimals the provider documents
+    differently from ISO 4217 (Stripe counts ISK in hundredths; Adyen counts CLP and ISK in
+    hundredths and CVE and IDR in whole units); every other currency is ISO's already.
+    """
+    if value < 0:
+        msg = f"amount {value} is negative"
+        raise PoisonMessageError(msg)
+    iso = exponent(currency)
+    scaled = Decimal(value).scaleb(iso - provider_exponents.get(currency, iso))
+    return _whole(scaled, str(value), currency)
+
+
+def _whole(scaled: Decimal, value: str, currency: str) -> int:
     if not scaled.is_finite() or scaled != scaled.to_integral_value() or scaled < 0:
         msg = f"amount {value!r} is not a non-negative {currency} amount"
         raise PoisonMessageError(msg)
     return int(scaled)
-
-
-def non_negative(value: int, path: str) -> int:
-    """An amount already in minor units (Stripe, Square), which must not be negative."""
-    if value < 0:
-        msg = f"field {path!r} is negative"
-        raise PoisonMessageError(msg)
-    return value
