@@ -185,6 +185,8 @@ def scrub_text(text: str) -> str:
     """``text`` with every digit chain that may hold a PAN replaced by ``[REDACTED]``."""
     if len(text) < PAN_MIN_DIGITS:
         return text
+    if "-" not in text:  # every opaque shape has one
+        return _scrub_between_opaque(text)
     pieces = _OPAQUE.split(text)  # odd indexes are UUIDs and date-times, kept as they are
     pieces[0::2] = map(_scrub_between_opaque, pieces[0::2])
     return "".join(pieces)
@@ -205,8 +207,13 @@ def _number_holds_pan(value: int | float | Decimal) -> bool:
         texts = [str(value)]
     except ValueError:
         return True
-    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
-    if finite and abs(value) < 10**PAN_MAX_DIGITS * 10 and value == int(value):
+    if isinstance(value, Decimal):  # no arithmetic: 1e999999999 would overflow the context
+        short = value.is_finite() and value.adjusted() <= PAN_MAX_DIGITS
+        integral = short and value == value.to_integral_value()
+    else:
+        integral = math.isfinite(value) and abs(value) < 10**PAN_MAX_DIGITS * 10
+        integral = integral and value == int(value)
+    if integral:
         texts.append(str(int(value)))
     return any(scrub_text(text) != text for text in texts)
 
