@@ -15,6 +15,24 @@ from typing import Any
 from webhook_processor.exceptions import PoisonMessageError
 
 VERSION = 1
+DEAD_LETTER_CHARS = 32 * 1024
+"""Characters of an unusable body kept in its dead letter: even escaped six bytes per
+character (``\\u0000``), the message stays well inside SQS's 256 KiB."""
+
+
+def dead_letter(provider: str, text: str) -> str:
+    """The DLQ message for a verified body that is not a usable envelope payload.
+
+    SQS refuses an empty body and characters outside its allowed set (NUL, most control
+    characters, U+FFFE...), and the provider would retry a refused delivery forever: the text
+    travels as a string in an ASCII JSON object, which SQS always accepts and ``json.loads``
+    gives back. The caller scrubs ``text`` first.
+    """
+    document: dict[str, Any] = {"version": VERSION, "provider": provider}
+    document["body"] = text[:DEAD_LETTER_CHARS]
+    if len(text) > DEAD_LETTER_CHARS:
+        document["truncated_from_chars"] = len(text)
+    return json.dumps(document, separators=(",", ":"))
 
 
 @dataclass(frozen=True)

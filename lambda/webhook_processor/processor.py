@@ -71,13 +71,14 @@ class BatchPlan:
     messages_by_key: dict[Key, list[str]] = field(default_factory=dict)
     poison: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
 
 
 def plan_batch(messages: Iterable[tuple[str, str]]) -> BatchPlan:
     """Classify ``(message_id, body)`` pairs; duplicates within a batch share one record.
 
-    An unexpected error fails only its own message (it is retried, then dead-lettered by SQS).
+    Parsing and normalising are deterministic functions of the body: any error they raise
+    would be raised again on every retry, so it makes the message poison (with its reason)
+    rather than returning it to the queue six times.
     """
     plan = BatchPlan()
     for message_id, body in messages:
@@ -92,12 +93,8 @@ def plan_batch(messages: Iterable[tuple[str, str]]) -> BatchPlan:
         except PoisonMessageError as error:
             plan.poison[message_id] = str(error)
             continue
-        except Exception as error:  # a bug must not hold back the whole batch
-            logger.error(
-                "unexpected error: message returns to the queue",
-                extra={"message_id": message_id, "error": type(error).__name__},
-            )
-            plan.failed.append(message_id)
+        except Exception as error:  # deterministic: retrying cannot help
+            plan.poison[message_id] = f"normalisation failed: {type(error).__name__}: {error}"
             continue
         if record is None:
             plan.ignored.append(message_id)
@@ -132,64 +129,126 @@ class Stored(Enum):
     PUBLISHED = "published"  # stored and published earlier: a redelivery or a replay
 
 
-def _transact(actions: Sequence[tuple[Key, dict[str, Any]]]) -> dict[Key, dict[str, Any]]:
+# DynamoDB's hard limits: an item over them is refused on every attempt.
+KEY_LIMITS = {"transaction_id": 2048, "timestamp": 1024}
+ITEM_LIMIT = 400 * 1024
+# SNS PublishBatch: at most 10 entries and 256 KiB for the whole request (not per entry).
+PUBLISH_BATCH_LIMIT = 256 * 1024
+# Cancellation reasons worth another attempt; any other (ValidationError, an item collection
+# over its size limit...) would be refused again.
+TRANSIENT_CANCELLATIONS = frozenset(
+    {"None", "ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded"}
+)
+
+
+def unwritable(item: Mapping[str, Mapping[str, str]]) -> str | None:
+    """Why DynamoDB would refuse ``item`` (low-level format, S/N values) on every attempt."""
+    for name, limit in KEY_LIMITS.items():
+        size = len(item[name]["S"].encode())
+        if size > limit:
+            return f"{name} is {size} bytes, over DynamoDB's {limit}-byte key limit"
+    size = sum(
+        len(name.encode()) + sum(len(v.encode()) for v in value.values())
+        for name, value in item.items()
+    )
+    if size > ITEM_LIMIT:
+        return f"item is {size} bytes, over DynamoDB's {ITEM_LIMIT}-byte item limit"
+    return None
+
+
+@dataclass
+class Outcome:
+    """Per key: a verdict (``{}`` written, else the cancellation reason with the stored item),
+    or poison (never writable, with the reason). A key in neither is retried through SQS."""
+
+    verdicts: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    poison: dict[Key, str] = field(default_factory=dict)
+
+
+def _transact(actions: Sequence[tuple[Key, dict[str, Any]]]) -> Outcome:
     """Run ``(key, action)`` pairs through TransactWriteItems, 100 per call.
 
-    The result maps each key that reached a verdict to ``{}`` (written) or to its cancellation
-    reason (its condition failed; with ALL_OLD the reason carries the stored item). A
-    transaction is all or nothing: when DynamoDB cancels it, items that were only cancelled
-    alongside are tried again; an item with any other reason is left out of the result (the
-    caller retries it through SQS), as is every item of a call that failed outright.
+    A transaction is all or nothing, so one bad item must not hold back the others: items only
+    cancelled alongside are tried again; an item refused for a reason no retry can change is
+    poison; a call refused as a whole as invalid is split in halves until the invalid item
+    stands alone (at most 2n - 1 calls). Transport errors (no response), throttling and other
+    transient refusals leave the call's own items out of the outcome: SQS retries them.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
-    outcome: dict[Key, dict[str, Any]] = {}
-    pending = list(actions)
+    outcome = Outcome()
     dynamodb = clients.client("dynamodb")
+    pending = [
+        list(actions[i : i + TRANSACTION_LIMIT]) for i in range(0, len(actions), TRANSACTION_LIMIT)
+    ]
     while pending:
-        batch, pending = pending[:TRANSACTION_LIMIT], pending[TRANSACTION_LIMIT:]
+        batch = pending.pop()
         try:
             dynamodb.transact_write_items(TransactItems=[action for _, action in batch])
         except (BotoCoreError, ClientError) as error:
-            reasons = getattr(error, "response", {}).get("CancellationReasons")
-            if clients.error_code(error) != "TransactionCanceledException" or not reasons:
-                logger.warning("transaction failed", extra={"error": clients.error_code(error)})
+            code = clients.error_code(error)
+            response = getattr(error, "response", None) or {}
+            reasons = response.get("CancellationReasons")
+            if code == "ValidationException":
+                if len(batch) > 1:
+                    half = len(batch) // 2
+                    pending += [batch[:half], batch[half:]]
+                else:
+                    message = response.get("Error", {}).get("Message", "")
+                    outcome.poison[batch[0][0]] = f"DynamoDB refused the item: {code}: {message}"
+                continue
+            if code != "TransactionCanceledException" or not reasons:
+                logger.warning("transaction failed", extra={"error": code})
                 continue
             retry = []
             for (key, action), reason in zip(batch, reasons, strict=True):
-                code = reason.get("Code", "None")
-                if code == "ConditionalCheckFailed":
-                    outcome[key] = reason
-                elif code == "None":
+                reason_code = reason.get("Code", "None")
+                if reason_code == "ConditionalCheckFailed":
+                    outcome.verdicts[key] = reason
+                elif reason_code == "None":
                     retry.append((key, action))
+                elif reason_code in TRANSIENT_CANCELLATIONS:
+                    logger.warning("item not written", extra={"reason": reason_code})
                 else:
-                    logger.warning("item not written", extra={"reason": code, "key": key[1]})
-            if len(retry) < len(batch):  # progress was made; otherwise give up on this batch
-                pending = retry + pending
+                    detail = reason.get("Message", "")
+                    outcome.poison[key] = f"DynamoDB refused the item: {reason_code}: {detail}"
+            if retry and len(retry) < len(batch):  # progress was made
+                pending.append(retry)
             continue
-        outcome.update((key, {}) for key, _ in batch)
+        outcome.verdicts.update((key, {}) for key, _ in batch)
     return outcome
 
 
+@dataclass
+class StoreResult:
+    """What ``store`` found per key, and the keys that can never be stored (with why)."""
+
+    found: dict[Key, Stored]
+    poison: dict[Key, str]
+
+
 @tracer.capture_method(capture_response=False)
-def store(table_name: str, records: Sequence[TransactionRecord]) -> dict[Key, Stored]:
-    """Write new records; the result says per key whether this call wrote it or what was
-    already stored. Keys missing from the result failed (they are retried by SQS)."""
-    actions = [
-        (
-            record.key,
-            {
-                "Put": {
-                    "TableName": table_name,
-                    "Item": record.to_item(),
-                    "ConditionExpression": NEW_ONLY,
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                }
-            },
-        )
-        for record in records
-    ]
-    return {key: _stored(reason) for key, reason in _transact(actions).items()}
+def store(table_name: str, records: Sequence[TransactionRecord]) -> StoreResult:
+    """Write new records; says per key whether this call wrote it or what was already stored.
+    Items over DynamoDB's limits are poison before any call; keys in neither map are retried."""
+    poison: dict[Key, str] = {}
+    actions = []
+    for record in records:
+        item = record.to_item()
+        reason = unwritable(item)
+        if reason:
+            poison[record.key] = reason
+            continue
+        put = {
+            "TableName": table_name,
+            "Item": item,
+            "ConditionExpression": NEW_ONLY,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        actions.append((record.key, {"Put": put}))
+    outcome = _transact(actions)
+    found = {key: _stored(reason) for key, reason in outcome.verdicts.items()}
+    return StoreResult(found, {**poison, **outcome.poison})
 
 
 def _stored(reason: Mapping[str, Any]) -> Stored:
@@ -219,62 +278,128 @@ def mark_published(table_name: str, records: Sequence[TransactionRecord]) -> set
         )
         for record in records
     ]
-    return {key for key, reason in _transact(actions).items() if not reason}
+    return {key for key, reason in _transact(actions).verdicts.items() if not reason}
+
+
+def entry_size(entry: Mapping[str, Any]) -> int:
+    """Bytes a PublishBatch entry counts toward the request limit: the message and every
+    attribute's name, type and value."""
+    attributes = entry.get("MessageAttributes", {})
+    return len(entry["Message"].encode()) + sum(
+        len(name.encode()) + len(value["DataType"].encode()) + len(value["StringValue"].encode())
+        for name, value in attributes.items()
+    )
+
+
+def publish_chunks(entries: Sequence[dict[str, Any]]) -> tuple[list[list[int]], list[int]]:
+    """Entry indexes grouped into PublishBatch requests (10 entries, 256 KiB at most each),
+    and the indexes of entries too large to publish even alone."""
+    chunks: list[list[int]] = []
+    oversized = []
+    size = 0
+    for index, entry in enumerate(entries):
+        bytes_ = entry_size(entry)
+        if bytes_ > PUBLISH_BATCH_LIMIT:
+            oversized.append(index)
+            continue
+        if not chunks or len(chunks[-1]) == SNS_BATCH_LIMIT or size + bytes_ > PUBLISH_BATCH_LIMIT:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(index)
+        size += bytes_
+    return chunks, oversized
+
+
+@dataclass
+class PublishResult:
+    """Keys published, and keys that can never be published (with why)."""
+
+    published: set[Key]
+    poison: dict[Key, str]
 
 
 @tracer.capture_method(capture_response=False)
-def publish(topic_arn: str, records: Sequence[TransactionRecord]) -> set[Key]:
-    """Publish records with filterable attributes; returns the keys that were published."""
+def publish(topic_arn: str, records: Sequence[TransactionRecord]) -> PublishResult:
+    """Publish records with filterable attributes, in requests within SNS's limits.
+
+    An entry SNS refuses as the sender's fault (``SenderFault``), or one too large to send, is
+    poison; other refusals and failed calls are retried through SQS.
+    """
     from botocore.exceptions import BotoCoreError, ClientError
 
     sns = clients.client("sns")
-    published: set[Key] = set()
-    for start in range(0, len(records), SNS_BATCH_LIMIT):
-        chunk = records[start : start + SNS_BATCH_LIMIT]
-        entries = [
-            {
-                "Id": str(index),
-                "Message": record.to_message(),
-                "MessageAttributes": record.message_attributes(),
-            }
-            for index, record in enumerate(chunk)
-        ]
+    entries = [
+        {
+            "Id": str(index),
+            "Message": record.to_message(),
+            "MessageAttributes": record.message_attributes(),
+        }
+        for index, record in enumerate(records)
+    ]
+    chunks, oversized = publish_chunks(entries)
+    result = PublishResult(set(), {})
+    for index in oversized:
+        size = entry_size(entries[index])
+        result.poison[records[index].key] = (
+            f"message is {size} bytes, over SNS's {PUBLISH_BATCH_LIMIT}-byte limit"
+        )
+    for chunk in chunks:
         try:
-            response = sns.publish_batch(TopicArn=topic_arn, PublishBatchRequestEntries=entries)
+            response = sns.publish_batch(
+                TopicArn=topic_arn, PublishBatchRequestEntries=[entries[i] for i in chunk]
+            )
         except (BotoCoreError, ClientError) as error:
             logger.warning("publish failed", extra={"error": clients.error_code(error)})
             continue
         for entry in response.get("Failed", []):
-            logger.warning("publish entry failed", extra={"code": entry.get("Code")})
-        published.update(chunk[int(entry["Id"])].key for entry in response.get("Successful", []))
-    return published
+            code = entry.get("Code")
+            logger.warning("publish entry failed", extra={"code": code})
+            if entry.get("SenderFault"):
+                reason = f"SNS refused the message: {code}: {entry.get('Message', '')}"
+                result.poison[records[int(entry["Id"])].key] = reason
+        result.published.update(
+            records[int(entry["Id"])].key for entry in response.get("Successful", [])
+        )
+    return result
 
 
-def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set[str]:
-    """Process ``(message_id, body)`` pairs; returns the ids of messages to retry."""
-    plan = plan_batch(messages)
-    bodies = dict(messages)
-    failed = set(plan.failed)
-    for message_id, reason in plan.poison.items():
+def _dead_letter(
+    config: ProcessorConfig, bodies: Mapping[str, str], poison: Mapping[str, str]
+) -> set[str]:
+    """Send poison messages to the DLQ with their reasons; returns those it could not send."""
+    failed = set()
+    for message_id, reason in poison.items():
         logger.error("poison message", extra={"message_id": message_id, "reason": reason})
         error = clients.send_message(config.dlq_url, scrub_text(bodies[message_id]), reason=reason)
         if error:
             logger.warning("dead-letter send failed", extra={"error": error})
             failed.add(message_id)
+    return failed
+
+
+def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set[str]:
+    """Process ``(message_id, body)`` pairs; returns the ids of messages to retry."""
+    plan = plan_batch(messages)
+    poison = dict(plan.poison)
+    failed: set[str] = set()
     records = list(plan.records.values())
-    stored = store(config.table_name, records) if records else {}
-    due = [r for r in records if stored.get(r.key) in (Stored.NEW, Stored.UNPUBLISHED)]
-    published = publish(config.topic_arn, due)
-    marked = mark_published(config.table_name, [r for r in due if r.key in published])
+    stored = store(config.table_name, records) if records else StoreResult({}, {})
+    due = [r for r in records if stored.found.get(r.key) in (Stored.NEW, Stored.UNPUBLISHED)]
+    sent = publish(config.topic_arn, due)
+    marked = mark_published(config.table_name, [r for r in due if r.key in sent.published])
     now = datetime.now(UTC)
     for record in records:
-        if stored.get(record.key) is Stored.NEW:
+        if stored.found.get(record.key) is Stored.NEW:
             metrics.event_age(record.received_at, now)
     duplicates = 0
     for key, message_ids in plan.messages_by_key.items():
         record = plan.records[key]
-        state = stored.get(key)
-        ok = key in published or state is Stored.PUBLISHED
+        state = stored.found.get(key)
+        reason = stored.poison.get(key) or sent.poison.get(key)
+        if reason:
+            poison.update((message_id, reason) for message_id in message_ids)
+            continue
+        ok = key in sent.published or state is Stored.PUBLISHED
         logger.info(
             "record processed" if ok else "record will be retried",
             extra={
@@ -283,10 +408,10 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
                 "event_id": record.event_id,
                 "status": record.status.value,
                 "stored": state.value if state else None,
-                "published": key in published,
+                "published": key in sent.published,
             },
         )
-        if key in published and key not in marked:
+        if key in sent.published and key not in marked:
             logger.warning(
                 "published but not marked: a redelivery would publish it again",
                 extra={"event_id": record.event_id},
@@ -297,13 +422,14 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
             duplicates += len(message_ids)  # stored and published before: redelivered
         else:
             duplicates += len(message_ids) - 1  # copies within this batch
-    metrics.count(metrics.RECORDS_STORED, sum(s is Stored.NEW for s in stored.values()))
+    failed |= _dead_letter(config, dict(messages), poison)
+    metrics.count(metrics.RECORDS_STORED, sum(s is Stored.NEW for s in stored.found.values()))
     metrics.count(metrics.DUPLICATES_SKIPPED, duplicates)
-    metrics.count(metrics.RECORDS_PUBLISHED, len(published))
+    metrics.count(metrics.RECORDS_PUBLISHED, len(sent.published))
     metrics.count(metrics.EVENTS_IGNORED, len(plan.ignored))
-    metrics.count(metrics.POISON_MESSAGES, len(plan.poison))
+    metrics.count(metrics.POISON_MESSAGES, len(poison))
     metrics.count(metrics.MESSAGES_RETRIED, len(failed))
-    annotate(tracer, records=len(records), failed=len(failed), poison=len(plan.poison))
+    annotate(tracer, records=len(records), failed=len(failed), poison=len(poison))
     return failed
 
 

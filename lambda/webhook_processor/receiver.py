@@ -9,7 +9,8 @@ Failure handling:
 - bad signature: re-read the material once (a rotated secret works without a deploy, at most
   one forced re-read per provider per refresh interval), then 401 with a generic body and
   the reason code in the log; nothing enqueued;
-- verified but not JSON: can never be processed, so it goes to the DLQ with its reason (200);
+- verified but not JSON: can never be processed, so it goes to the DLQ with its reason (200),
+  encoded so SQS accepts it whatever it holds (empty, NUL...);
 - Adyen: one SQS message per ``NotificationRequestItem``, answered ``[accepted]``;
 - enqueue fails: 503, so the provider retries and an accepted delivery is never dropped.
 """
@@ -30,7 +31,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from webhook_processor import clients, metrics, signatures
 from webhook_processor.config import ReceiverConfig
-from webhook_processor.envelope import Envelope
+from webhook_processor.envelope import Envelope, dead_letter
 from webhook_processor.exceptions import ConfigurationError
 from webhook_processor.observability import annotate, make_logger, make_tracer
 from webhook_processor.scrub import scrub, scrub_text
@@ -210,14 +211,16 @@ def receive(config: ReceiverConfig, event: Mapping[str, Any], now: float) -> dic
                 payload=scrub(payload),
                 received_at=_received_at(event, now),
                 correlation_id=logger.get_correlation_id() or str(uuid.uuid4()),
-                headers={name: headers[name] for name in FORWARDED_HEADERS if name in headers},
+                headers=scrub(
+                    {name: headers[name] for name in FORWARDED_HEADERS if name in headers}
+                ),
             ).to_json()
             for payload in _payloads(provider, json.loads(body))
         ]
     except (ValueError, RecursionError) as error:
         reason = f"{provider}: verified body is not usable JSON ({type(error).__name__})"
         logger.error("poison delivery: sending it to the DLQ", extra={"reason": reason})
-        envelopes = [scrub_text(body.decode("utf-8", errors="replace"))]
+        envelopes = [dead_letter(provider, scrub_text(body.decode("utf-8", errors="replace")))]
     queue_url = config.dlq_url if reason else config.ingest_queue_url
     for message in envelopes:
         error_code = clients.send_message(queue_url, message, reason=reason)

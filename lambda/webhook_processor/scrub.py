@@ -2,27 +2,68 @@
 
 PCI DSS 3.3.1/3.4.1: the platform never stores, publishes or logs a primary account number,
 card verification code or track data. Providers do not send them, but a merchant may paste a
-card number into a free-text field (description, metadata, a note), so every string that
-leaves a function goes through :func:`scrub_text` and every structure through :func:`scrub`.
+card number into a free-text field (description, metadata, a note, even a metadata *key*), so
+every string that leaves a function goes through :func:`scrub_text` and every structure, keys
+included, through :func:`scrub`.
 
-A digit run (digits optionally separated by single spaces or dashes, as people type card
-numbers) is redacted when any window of 13-19 of its digits passes the Luhn check: checking
-only the whole run would let a PAN followed by other digits ("4111... 12") through. This
-over-redacts some long numbers (about one 13-digit epoch-millisecond value in ten); for
-cardholder data, over-redaction is the safe error.
+What counts as a card number is what a person would read as one: a chain of 13-19 or more
+decimal digits of any Unicode script (``unicodedata.decimal``: ASCII, full-width,
+Arabic-Indic, Devanagari...), its digit groups separated by at most ``MAX_GAP`` characters of
+whitespace, punctuation or symbols, a URL-encoded byte (``%20``, ``%2D``) counting as one.
+A chain is redacted whole when any window of 13-19 of its digits passes the Luhn check on the
+digits' numeric values: checking only the whole chain would let a PAN followed by other digits
+("4111... 12") through. Over-redaction (about one 13-digit epoch-millisecond value in ten) is
+the safe error for cardholder data.
+
+What is not a card number: a digit group glued to a letter belongs to an identifier
+(``ccaf68bc-...``, ``9abc``) and does not chain with its neighbours across separators, and
+canonical UUIDs and date-times are skipped whole; a contiguous run of 13+ digits is still
+checked wherever it stands (``evt_4111111111111111``, ``card4111111111111111``).
+
+Cost is linear in the input: two regular-expression passes without backtracking into a digit
+group or a gap (possessive quantifiers), then, per chain of n digits, prefix sums of Luhn
+weights and one comparison per window length and end position: at most 7 * n comparisons, so
+O(len(text)) overall, whatever the input (no window is summed digit by digit).
 """
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Mapping
+from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 REDACTED = "[REDACTED]"
 PAN_MIN_DIGITS = 13
 PAN_MAX_DIGITS = 19
-_DIGIT_RUN = re.compile(r"\d(?:[ -]?\d){12,}")
+MAX_GAP = 3
+"""Most separator characters (or URL-encoded bytes) between two digit groups of one number."""
+
+_LETTER = r"[^\W\d_]"
+_GROUP = rf"\d++(?!{_LETTER})"
+_GAP = rf"(?:%[0-9A-Fa-f]{{2}}|[\W_]){{1,{MAX_GAP}}}+"
+# A chain of digit groups none of which touches a letter, joined by short gaps (it starts
+# only where a group starts, so a long group glued to a letter is read once, not per digit).
+_CHAIN = re.compile(rf"(?<![^\W_]){_GROUP}(?:{_GAP}{_GROUP})*+")
+# Contiguous digits long enough to be a PAN, wherever they stand (inside identifiers too).
+_RUN = re.compile(rf"\d{{{PAN_MIN_DIGITS},}}+")
+_HEX = "[0-9A-Fa-f]"
+# Shapes whose digits sit at fixed places and so cannot spell a PAN: canonical UUIDs and
+# date-times (ISO 8601 and the logging module's "2026-12-02 13:58:01,123+0000").
+_OPAQUE = re.compile(
+    rf"(?<![0-9A-Za-z])({_HEX}{{8}}(?:-{_HEX}{{4}}){{3}}-{_HEX}{{12}}"
+    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)"
+    r"(?![0-9A-Za-z])"
+)
+_NOT_DIGIT = re.compile(r"\D+")
 _KEY_NOISE = re.compile(r"[^a-z0-9]")
+# Luhn weights of an ASCII digit: as is, and doubled (a two-digit product counts its digits).
+_PLAIN = bytes.maketrans(b"0123456789", bytes(range(10)))
+_DOUBLED = bytes.maketrans(b"0123456789", bytes([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]))
+_mod10 = (10).__rmod__
 # Keys (lower-cased, punctuation removed) whose values are cardholder data or sensitive
 # authentication data whatever they contain.
 SENSITIVE_KEYS = frozenset(
@@ -55,35 +96,100 @@ SENSITIVE_KEYS = frozenset(
 )
 
 
+class _AsciiDigits(dict[int, str]):
+    """``str.translate`` table: any Unicode decimal digit to its ASCII digit, filled lazily."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = str(unicodedata.decimal(chr(code)))
+        return value
+
+
+_ASCII_DIGITS = _AsciiDigits()
+
+
+def ascii_digits(text: str) -> str:
+    """The decimal digits of ``text`` (any script), in order, as ASCII digits."""
+    digits = _NOT_DIGIT.sub("", text)
+    return digits if digits.isascii() else digits.translate(_ASCII_DIGITS)
+
+
+def _weights(digits: str) -> tuple[bytes, bytes]:
+    """Each ASCII digit's Luhn weight as is and doubled (a two-digit product counts its digits)."""
+    raw = digits.encode()
+    return raw.translate(_PLAIN), raw.translate(_DOUBLED)
+
+
 def luhn_valid(digits: str) -> bool:
-    """True when the all-digit string passes the Luhn (mod 10) check."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if position % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+    """True when the string of decimal digits (any script) passes the Luhn (mod 10) check."""
+    plain, doubled = _weights(ascii_digits(digits)[::-1])
+    return (sum(plain[0::2]) + sum(doubled[1::2])) % 10 == 0
+
+
+def _any_equal(left: bytes | bytearray, right: bytes | bytearray) -> bool:
+    """True when ``left[i] == right[i]`` for some i (bytes of equal length, values 0-15).
+
+    One XOR of the two as big integers, then a carry into bit 4 of every byte that is not
+    zero: a single pass in C however long the inputs are.
+    """
+    size = len(left)
+    nibbles = int.from_bytes(left) ^ int.from_bytes(right)
+    high = int.from_bytes(b"\x10" * size)
+    return (nibbles + (high - int.from_bytes(b"\x01" * size))) & high != high
 
 
 def contains_pan(digits: str) -> bool:
-    """True when some window of 13-19 consecutive digits of ``digits`` is Luhn-valid."""
-    length = len(digits)
-    return any(
-        luhn_valid(digits[start : start + size])
-        for size in range(PAN_MIN_DIGITS, min(PAN_MAX_DIGITS, length) + 1)
-        for start in range(length - size + 1)
-    )
+    """True when some window of 13-19 consecutive digits of ``digits`` is Luhn-valid.
+
+    In a window ending at digit ``e - 1`` the digits at an even distance from the end count
+    as is and the others doubled, so two prefix sums (one per parity of the end) give every
+    window's total as a difference: the window passes when its two prefix sums agree mod 10.
+    That is 7 comparisons per digit, never a window summed digit by digit.
+    """
+    digits = ascii_digits(digits)
+    count = len(digits)
+    if count < PAN_MIN_DIGITS:
+        return False
+    sizes = range(PAN_MIN_DIGITS, min(PAN_MAX_DIGITS, count) + 1)
+    if count <= PAN_MAX_DIGITS:  # the common case: a handful of windows, checked directly
+        return any(
+            luhn_valid(digits[start : start + size])
+            for size in sizes
+            for start in range(count - size + 1)
+        )
+    plain, doubled = _weights(digits)
+    even = bytearray(plain)  # weights for windows ending at an even index
+    even[1::2] = doubled[1::2]
+    odd = bytearray(doubled)  # ... and at an odd index
+    odd[1::2] = plain[1::2]
+    prefix_even = bytes(map(_mod10, accumulate(even, initial=0)))
+    prefix_odd = bytes(map(_mod10, accumulate(odd, initial=0)))
+    # A window [e - size, e) compares ends[e] with starts[size % 2][e - size].
+    ends = bytearray(prefix_odd)
+    ends[1::2] = prefix_even[1::2]
+    shifted = bytearray(prefix_even)
+    shifted[1::2] = prefix_odd[1::2]
+    starts = (ends, shifted)
+    return any(_any_equal(ends[size:], starts[size % 2][: count + 1 - size]) for size in sizes)
 
 
-def _redact_run(match: re.Match[str]) -> str:
-    run = match.group()
-    return REDACTED if contains_pan(re.sub(r"[ -]", "", run)) else run
+def _redact(match: re.Match[str]) -> str:
+    found = match.group()
+    return REDACTED if contains_pan(found) else found
+
+
+def _scrub_between_opaque(text: str) -> str:
+    return _RUN.sub(_redact, _CHAIN.sub(_redact, text))
 
 
 def scrub_text(text: str) -> str:
-    """``text`` with every digit run that may hold a PAN replaced by ``[REDACTED]``."""
-    return _DIGIT_RUN.sub(_redact_run, text) if len(text) >= PAN_MIN_DIGITS else text
+    """``text`` with every digit chain that may hold a PAN replaced by ``[REDACTED]``."""
+    if len(text) < PAN_MIN_DIGITS:
+        return text
+    if "-" not in text:  # every opaque shape has one
+        return _scrub_between_opaque(text)
+    pieces = _OPAQUE.split(text)  # odd indexes are UUIDs and date-times, kept as they are
+    pieces[0::2] = map(_scrub_between_opaque, pieces[0::2])
+    return "".join(pieces)
 
 
 def is_sensitive_key(key: str) -> bool:
@@ -91,20 +197,42 @@ def is_sensitive_key(key: str) -> bool:
     return _KEY_NOISE.sub("", key.lower()) in SENSITIVE_KEYS
 
 
-def scrub(value: Any) -> Any:
-    """A copy of a JSON-like value with sensitive fields and PAN-like digit runs redacted.
+def _number_holds_pan(value: int | float | Decimal) -> bool:
+    """True when a number, read as its digits, may be a card number (``4111111111111111.0``).
 
-    Integers are checked too: a card number sent as a JSON number is still a card number.
+    An integer too long to print (Python refuses over 4,300 digits) cannot be checked, so it
+    counts as one: over-redaction is the safe error.
+    """
+    try:
+        texts = [str(value)]
+    except ValueError:
+        return True
+    if isinstance(value, Decimal):  # no arithmetic: 1e999999999 would overflow the context
+        short = value.is_finite() and value.adjusted() <= PAN_MAX_DIGITS
+        integral = short and value == value.to_integral_value()
+    else:
+        integral = math.isfinite(value) and abs(value) < 10**PAN_MAX_DIGITS * 10
+        integral = integral and value == int(value)
+    if integral:
+        texts.append(str(int(value)))
+    return any(scrub_text(text) != text for text in texts)
+
+
+def scrub(value: Any) -> Any:
+    """A copy of a JSON-like value with sensitive fields and PAN-like digit chains redacted.
+
+    Keys are scrubbed like values, and numbers of every JSON type are read as their digits: a
+    card number sent as a key or as a JSON number is still a card number.
     """
     if isinstance(value, str):
         return scrub_text(value)
     if isinstance(value, Mapping):
         return {
-            key: REDACTED if is_sensitive_key(str(key)) else scrub(item)
+            scrub(key): REDACTED if is_sensitive_key(str(key)) else scrub(item)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
         return [scrub(item) for item in value]
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**12:
-        return REDACTED if contains_pan(str(abs(value))) else value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return REDACTED if _number_holds_pan(value) else value
     return value

@@ -139,3 +139,55 @@ def test_a_planted_pan_appears_nowhere(platform, xray, logs):
             digits = _digits(text)
             assert PAN_DIGITS not in digits, name
             assert str(PAN_AS_NUMBER) not in digits, name
+
+
+FORMAT_PAN = "6011111111111117"
+_GROUPED = [FORMAT_PAN[i : i + 4] for i in range(0, 16, 4)]
+# Every format a person might type, each of which once reached the queue, a log or the table.
+FORMATS = {
+    **{
+        f"separator {sep!r}": sep.join(_GROUPED)
+        for sep in (".", "_", "/", "\t", "\n", "  ", "\u00a0", "\u2009", " - ", "%20", "+")
+    },
+    **{
+        f"script {zero!r}": "".join(chr(ord(zero) + int(c)) for c in FORMAT_PAN)
+        for zero in ("\uff10", "\u0660", "\u0966")
+    },
+}
+
+
+def _all_digits(text: str) -> str:
+    """Every decimal digit of ``text`` (JSON escapes and URL-encoded bytes undone first)."""
+    from webhook_processor.scrub import ascii_digits
+
+    decoded = text.encode().decode("unicode_escape", errors="replace")
+    return ascii_digits(re.sub(r"%[0-9A-Fa-f]{2}", "", decoded))
+
+
+@pytest.mark.evidence("3.3.1", "3.4.1")
+def test_a_pan_in_any_format_key_number_or_header_appears_nowhere(platform, logs):
+    case = next(c for c in CASES if c.provider == "square")
+    for index, (name, typed) in enumerate(FORMATS.items()):
+        data = events.payload(case.provider, case.event_type, f"card {typed} thanks")
+        data["metadata"] = {typed: "key", "float": float(FORMAT_PAN), "as_text": typed}
+        body = events.body_of(data)
+        headers = {**platform.signed(case.provider, body), "square-retry-reason": typed}
+        response = platform.post(f"/{case.provider}", body, headers)
+        assert response["statusCode"] == 200, name
+        if index == 0:
+            assert FORMAT_PAN in _all_digits(body.decode())  # the detector sees the canary
+    enqueued = [m["Body"] for m in platform.receive(platform.ingest_url)]
+    assert len(enqueued) == len(FORMATS)
+    platform.drain()
+    artifacts = {
+        "ingest queue": enqueued,
+        "table": [json.dumps(item) for item in platform.items()],
+        "topic": [m["Body"] for m in platform.take(platform.subscribers["ledger"])],
+        "dead-letter queue": [json.dumps(m) for m in platform.take(platform.dlq_url)],
+        "logs": logs.text().splitlines(),
+    }
+    assert artifacts["table"]
+    assert artifacts["logs"]
+    for where, texts in artifacts.items():
+        for text in texts:
+            assert FORMAT_PAN not in _all_digits(text), where

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from unittest import mock
 
 import pytest
@@ -180,3 +181,17 @@ def test_secrets_are_cached_and_a_rotation_takes_effect_without_a_deploy(platfor
     for _ in range(5):
         assert platform.post("/stripe", body, forged)["statusCode"] == 401
     assert len(ssm_calls) == 2  # forged requests cannot force re-reads within the interval
+
+
+def test_no_secret_reaches_any_log_line_at_debug(platform, logs, caplog, capsys):
+    """Lambda sets the root logger from the function's log level: DEBUG is an allowed value."""
+    caplog.set_level(logging.DEBUG)
+    for case in (events.CASES[0], events.CASES[4], events.CASES[7]):  # Stripe, PayPal, Square
+        assert platform.deliver(case.provider, case.event_type)["statusCode"] == 200
+    assert caplog.records, "nothing was logged: the test would prove nothing"
+    written = [record.getMessage() for record in caplog.records]
+    written += [logs.text(), capsys.readouterr().out]
+    for _name, secret in PARAMETERS.values():
+        if secret.startswith("https://"):  # the notification URL is configuration, not a secret
+            continue
+        assert not [line for line in written if secret in line], secret

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import random
 import re
+import time
+import uuid
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webhook_processor.scrub import REDACTED, contains_pan, luhn_valid, scrub, scrub_text
+from bench.bench_scrub import cpu_seconds, crafted
+from webhook_processor.scrub import (
+    REDACTED,
+    ascii_digits,
+    contains_pan,
+    luhn_valid,
+    scrub,
+    scrub_text,
+)
 
 # Published test card numbers (Stripe, PayPal sandbox, card-network docs), 13 to 19 digits.
 TEST_PANS = [
@@ -115,3 +126,121 @@ def test_no_luhn_valid_pan_survives_in_any_context(body, before, after, separato
 def test_scrubbed_text_contains_no_pan(text):
     for run in re.findall(r"\d(?:[ -]?\d)*", scrub_text(text)):
         assert not contains_pan(re.sub(r"\D", "", run))
+
+
+PAN = "4111111111111111"
+GROUPS = [PAN[i : i + 4] for i in range(0, 16, 4)]
+# Decimal digit zeros of other scripts: full-width, Arabic-Indic, Devanagari, Bengali, Thai.
+SCRIPT_ZEROS = ["\uff10", "\u0660", "\u0966", "\u09e6", "\u0e50"]
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [".", "_", "/", "\t", "\n", "  ", "\u00a0", "\u2009", " - ", "%20", "+", "%2D", "%2d", ","],
+)
+def test_card_numbers_grouped_with_any_separator_are_redacted(separator):
+    text = f"note: {separator.join(GROUPS)} thanks"
+    assert scrub_text(text) == f"note: {REDACTED} thanks"
+
+
+@pytest.mark.parametrize("zero", SCRIPT_ZEROS)
+def test_card_numbers_in_any_digit_script_are_redacted(zero):
+    def digits(text: str) -> str:
+        return "".join(chr(ord(zero) + int(char)) if char.isdigit() else char for char in text)
+
+    assert scrub_text(digits(PAN)) == REDACTED
+    assert scrub_text(digits(" ".join(GROUPS))) == REDACTED
+    assert scrub_text(digits("4111111111111112")) == REDACTED  # a 13-digit window passes
+    assert scrub_text(digits("4222222222223")) == digits("4222222222223")  # fails Luhn
+
+
+def test_card_numbers_as_numbers_of_any_json_type_are_redacted():
+    from decimal import Decimal
+
+    for number in (
+        4111111111111111,
+        4111111111111111.0,
+        Decimal(PAN),
+        Decimal("4.111111111111111E+15"),
+    ):
+        assert scrub({"amount": number}) == {"amount": REDACTED}, number
+    for number in (2000, 1e999, float("nan"), Decimal("1e999999999"), Decimal("NaN"), 10**5000):
+        assert scrub([number]) in ([number], [REDACTED])  # never an error
+    assert scrub([17.5, 2000, Decimal("12.34")]) == [17.5, 2000, Decimal("12.34")]
+
+
+def test_card_numbers_in_keys_are_redacted():
+    assert scrub({PAN: "x", "meta": {" ".join(GROUPS): 1}}) == {
+        REDACTED: "x",
+        "meta": {REDACTED: 1},
+    }
+
+
+def test_distinct_ids_holding_card_numbers_are_both_seen_as_changed():
+    # Callers keyed by an id treat a changed id as poison instead of storing the rewritten one.
+    for text in ("evt_4111111111111111", "evt_5555555555554444", "card4111111111111111"):
+        assert scrub_text(text) != text
+
+
+def test_random_uuids_are_never_altered():
+    rng = random.Random(20261202)
+    for _ in range(20_000):
+        value = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        assert scrub_text(value) == value
+        assert scrub_text(value.upper()) == value.upper()
+        assert scrub_text(f"id={value}, ref={value}") == f"id={value}, ref={value}"
+
+
+def test_separators_inside_letter_and_digit_tokens_do_not_glue_groups_into_a_pan():
+    rng = random.Random(7)
+    for _ in range(5_000):
+        tokens = []
+        for _ in range(rng.randint(2, 6)):
+            token = [rng.choice("0123456789abcdef") for _ in range(rng.randint(2, 12))]
+            token[rng.randrange(len(token))] = rng.choice("abcdefxyz")  # at least one letter
+            tokens.append("".join(token))
+        text = rng.choice("-_.:/").join(tokens)
+        assert scrub_text(text) == text
+
+
+def test_timestamps_are_left_alone():
+    for text in (
+        "2026-12-02 13:58:01,123+0000",
+        "2024-11-27T00:00:01.000000Z",
+        "2026-12-02T13:58:01+01:00",
+    ):
+        assert scrub_text(text) == text
+    assert "4111" not in scrub_text("2024-01-01 4111 1111 1111 1111")
+
+
+@given(
+    body=st.text(alphabet="0123456789", min_size=12, max_size=18),
+    zero=st.sampled_from(["0", *SCRIPT_ZEROS]),
+    separator=st.sampled_from(["", " ", "-", ".", "%20", "\u00a0", " - "]),
+)
+def test_no_luhn_valid_pan_survives_in_any_script_or_grouping(body, zero, separator):
+    pan = body + _check_digit(body)
+    typed = separator.join(pan[i : i + 4] for i in range(0, len(pan), 4))
+    typed = "".join(chr(ord(zero) + int(char)) if char.isdigit() else char for char in typed)
+    assert pan not in ascii_digits(scrub_text(f"see {typed}."))
+
+
+def test_scrub_time_grows_linearly_with_the_input():
+    """Asserted by complexity, not by the clock: 4x the input costs about 4x the time (a
+    per-window re-check or a quadratic rescan costs far more), with generous slack."""
+    small, large = crafted(64 * 1024), crafted(256 * 1024)
+    for name in small:
+        ratio = cpu_seconds(large[name]) / max(cpu_seconds(small[name]), 1e-6)
+        assert ratio < 4 * 2.5, (name, ratio)
+
+
+def test_scrub_costs_a_few_linear_passes_over_the_input():
+    """Against a reference linear pass over the same text (a C regex touching every
+    character): a per-window Luhn re-check costs over a hundred of them, this a handful."""
+    reference = re.compile(r"\d")
+    for name, text in crafted(128 * 1024).items():
+        start = time.process_time()
+        for _ in range(3):
+            reference.sub("", text)
+        one_pass = (time.process_time() - start) / 3
+        assert cpu_seconds(text) < 40 * max(one_pass, 1e-4), name

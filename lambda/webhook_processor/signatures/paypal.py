@@ -4,11 +4,15 @@ The signed message is ``transmission_id|transmission_time|webhook_id|crc32(raw b
 as an unsigned decimal. The certificate is named by the ``paypal-cert-url`` header, i.e. by the
 sender, so everything about it is checked before it is trusted:
 
-- the URL must be https on an allow-listed PayPal API host, under ``/v1/notifications/certs/``,
-  without credentials, port, query or fragment (no fetch happens otherwise: no SSRF);
+- the URL must be https on an allow-listed PayPal API host, its path one plain certificate name
+  under ``/v1/notifications/certs/`` (no ``..``, no percent-encoding such as ``%2F`` or
+  ``%2E``, no backslash), without credentials, port, query or fragment (no fetch happens
+  otherwise: no SSRF, no path traversal to another API);
 - the transmission time must be within the tolerance, checked before any fetch (replays);
 - the certificate is fetched with a short timeout, a size cap and no redirects, at most once per
-  URL while its chain is valid (cache);
+  URL while its chain is valid (cache); a URL whose fetch or chain failed is refused without a
+  new fetch for ``FAILURE_TTL_SECONDS``, and at most ``max_cert_fetches_per_minute`` fetches
+  happen per minute, so unauthenticated requests cannot buy outbound calls;
 - it must chain to the configured trust store (default: the system CA bundle) and name one of
   PayPal's signing hosts, per ``cryptography.x509.verification`` (validity, names, key usage).
 
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import ssl
 import urllib.request
 import warnings
@@ -78,6 +83,13 @@ AUTH_ALGO = "SHA256withRSA"
 FETCH_TIMEOUT_SECONDS = 3.0
 MAX_CERT_BYTES = 64 * 1024
 CACHE_LIMIT = 32
+FAILURE_TTL_SECONDS = 60
+"""How long a URL whose certificate could not be fetched or trusted is refused without trying
+again: an unauthenticated request must not buy an outbound fetch each time."""
+DEFAULT_MAX_CERT_FETCHES_PER_MINUTE = 10
+# The certificate's name: one path segment of plain characters (no "..", no "%2F" or "%2E",
+# no backslash), checked on the URL as received, before anything could decode it.
+_CERT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 Fetcher = Callable[[str], bytes]
 """Returns the PEM served at an (already allow-listed) certificate URL; raises on any failure."""
@@ -140,8 +152,11 @@ class PayPalSettings:
     tolerance: int = 300
     cert_pems_by_url: Mapping[str, str] = field(default_factory=dict, repr=False)
     fetcher: Fetcher = field(default=fetch_certificate, repr=False)
+    max_cert_fetches_per_minute: int = DEFAULT_MAX_CERT_FETCHES_PER_MINUTE
     _store: Store = field(init=False, repr=False)
     _cache: dict[str, _TrustedKey] = field(init=False, repr=False, default_factory=dict)
+    _failed: dict[str, tuple[float, Reason]] = field(init=False, repr=False, default_factory=dict)
+    _fetched_at: list[float] = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.trust_store:
@@ -154,9 +169,8 @@ class PayPalSettings:
         """``sandbox: true`` adds PayPal's sandbox hosts and certificate name to the lists in
         effect (the live defaults, or the configured ones)."""
         keys = {"webhook_id", "trust_store_pems", "allowed_cert_url_hosts", "cert_host_names"}
-        config = Config(
-            "paypal", raw, frozenset(keys | {"tolerance", "cert_pems_by_url", "sandbox"})
-        )
+        keys |= {"tolerance", "cert_pems_by_url", "sandbox", "max_cert_fetches_per_minute"}
+        config = Config("paypal", raw, frozenset(keys))
         sandbox = config.flag("sandbox", default=False)
         if "trust_store_pems" in raw:
             pems = config.texts("trust_store_pems")
@@ -187,6 +201,9 @@ class PayPalSettings:
             ),
             tolerance=config.seconds("tolerance", default=300),
             cert_pems_by_url=config.mapping("cert_pems_by_url"),
+            max_cert_fetches_per_minute=config.seconds(
+                "max_cert_fetches_per_minute", default=DEFAULT_MAX_CERT_FETCHES_PER_MINUTE
+            ),
         )
 
     def cert_url_allowed(self, url: str) -> bool:
@@ -195,12 +212,16 @@ class PayPalSettings:
             port = parts.port
         except ValueError:
             return False
+        name = parts.path.removeprefix(CERT_PATH_PREFIX)
         return (
             parts.scheme == "https"
             and parts.hostname in self.allowed_cert_url_hosts
             and port is None
             and parts.username is None
             and parts.path.startswith(CERT_PATH_PREFIX)
+            and _CERT_NAME.fullmatch(name) is not None
+            and ".." not in name
+            and "\\" not in url
             and not parts.query
             and not parts.fragment
         )
@@ -212,19 +233,34 @@ class PayPalSettings:
         cached = self._cache.get(url)
         if cached is not None and cached.not_before <= now <= cached.not_after:
             return cached.key
-        seeded = self.cert_pems_by_url.get(url)
-        if seeded is not None:
-            pem = seeded.encode()
-        else:
-            try:
-                pem = self.fetcher(url)
-            except Exception:  # any fetch failure fails closed, with one reason
-                raise Rejected(Reason.CERT_FETCH_FAILED) from None
-        trusted = self._validate(pem, now)
+        failed = self._failed.get(url)
+        if failed is not None and now < failed[0]:
+            raise Rejected(failed[1])
+        try:
+            trusted = self._validate(self._certificate(url, now), now)
+        except Rejected as rejected:
+            if len(self._failed) >= CACHE_LIMIT:
+                del self._failed[next(iter(self._failed))]
+            self._failed[url] = (now + FAILURE_TTL_SECONDS, rejected.reason)
+            raise
         if url not in self._cache and len(self._cache) >= CACHE_LIMIT:
             del self._cache[next(iter(self._cache))]
         self._cache[url] = trusted
         return trusted.key
+
+    def _certificate(self, url: str, now: float) -> bytes:
+        """The PEM behind ``url``: seeded, or fetched if this minute's fetch budget allows."""
+        seeded = self.cert_pems_by_url.get(url)
+        if seeded is not None:
+            return seeded.encode()
+        self._fetched_at[:] = [at for at in self._fetched_at if now - at < 60]
+        if len(self._fetched_at) >= self.max_cert_fetches_per_minute:
+            raise Rejected(Reason.CERT_FETCH_FAILED)
+        self._fetched_at.append(now)
+        try:
+            return self.fetcher(url)
+        except Exception:  # any fetch failure fails closed, with one reason
+            raise Rejected(Reason.CERT_FETCH_FAILED) from None
 
     def _validate(self, pem: bytes, now: float) -> _TrustedKey:
         try:

@@ -37,6 +37,14 @@ BODY = sigkit.event_body()
         "https://api.paypal.com/v1/notifications/certs/CERT-1?next=https://evil.example.com",
         "https://api.paypal.com/v1/notifications/certs/CERT-1#x",
         "https://api.paypal.com/v1/oauth2/token",
+        "https://api.paypal.com/v1/notifications/certs/../../../v1/oauth2/token",
+        "https://api.paypal.com/v1/notifications/certs/%2E%2E/%2E%2E/v1/oauth2/token",
+        "https://api.paypal.com/v1/notifications/certs/..%2F..%2Fv1%2Foauth2%2Ftoken",
+        "https://api.paypal.com/v1/notifications/certs/..%2f..%2fv1%2foauth2%2ftoken",
+        "https://api.paypal.com/v1/notifications/certs/..\\..\\v1\\oauth2\\token",
+        "https://api.paypal.com/v1/notifications/certs/CERT-1/../../../v1/oauth2/token",
+        "https://api.paypal.com/v1/notifications/certs/..",
+        "https://api.paypal.com/v1/notifications/certs/",
         "https://api.paypal.com:bad/v1/notifications/certs/CERT-1",
         "file:///etc/passwd",
         "not a url",
@@ -173,25 +181,29 @@ def test_the_cache_expires_with_the_chain(paypal: PayPalWorld) -> None:
     assert paypal.fetched == [paypal.url("valid")] * 2
 
 
-def test_a_failed_fetch_is_not_cached(paypal: PayPalWorld) -> None:
-    check = Verifier("paypal", paypal.settings())
+def test_a_failed_fetch_is_tried_again_once_its_failure_expires(paypal: PayPalWorld) -> None:
+    from webhook_processor.signatures.paypal import FAILURE_TTL_SECONDS
+
+    check = Verifier("paypal", paypal.settings(tolerance=3600))
     url = paypal.url("later")
     headers = paypal.headers(BODY, cert_url=url)
     assert check(headers, BODY, now=paypal.now).reason == Reason.CERT_FETCH_FAILED
     paypal.served[url] = paypal.pki.served
-    assert check(headers, BODY, now=paypal.now).valid
+    assert check(headers, BODY, now=paypal.now + FAILURE_TTL_SECONDS).valid
 
 
-def test_an_untrusted_certificate_is_not_cached(paypal: PayPalWorld) -> None:
+def test_an_untrusted_certificate_is_not_trusted_later_but_not_fetched_again_at_once(
+    paypal: PayPalWorld,
+) -> None:
     check = Verifier("paypal", paypal.settings())
     headers = paypal.headers(BODY, "self_signed")
     for _ in range(2):
         assert check(headers, BODY, now=paypal.now).reason == Reason.UNTRUSTED_CERTIFICATE
-    assert len(paypal.fetched) == 2
+    assert len(paypal.fetched) == 1
 
 
 def test_the_cache_is_bounded(paypal: PayPalWorld) -> None:
-    settings = paypal.settings()
+    settings = paypal.settings(max_cert_fetches_per_minute=CACHE_LIMIT + 5)
     check = Verifier("paypal", settings)
     for index in range(CACHE_LIMIT + 5):
         url = paypal.url(f"n{index}")
@@ -275,3 +287,42 @@ def test_settings_from_config_verify_with_the_given_trust_store(paypal: PayPalWo
         },
     )
     assert check(paypal.headers(BODY), BODY, now=paypal.now).valid
+
+
+def test_a_failed_fetch_is_remembered_briefly_instead_of_repeated(paypal: PayPalWorld) -> None:
+    from webhook_processor.signatures.paypal import FAILURE_TTL_SECONDS
+
+    url = "https://api.paypal.com/v1/notifications/certs/CERT-missing"
+    settings = paypal.settings()
+    check = Verifier("paypal", settings)
+    headers = paypal.headers(BODY, cert_url=url)
+    for offset in (0, 1, FAILURE_TTL_SECONDS - 1):
+        verdict = check(headers, BODY, now=paypal.now + offset)
+        assert verdict.reason == Reason.CERT_FETCH_FAILED
+    assert paypal.fetched == [url]
+    check(headers, BODY, now=paypal.now + FAILURE_TTL_SECONDS)
+    assert paypal.fetched == [url, url]
+
+
+def test_certificate_fetches_are_capped_per_minute(paypal: PayPalWorld) -> None:
+    check = Verifier("paypal", paypal.settings(max_cert_fetches_per_minute=3))
+    urls = [f"https://api.paypal.com/v1/notifications/certs/CERT-{i}" for i in range(6)]
+    for url in urls:
+        verdict = check(paypal.headers(BODY, cert_url=url), BODY, now=paypal.now)
+        assert verdict.reason == Reason.CERT_FETCH_FAILED
+    assert paypal.fetched == urls[:3]
+    later = paypal.now + 61
+    check(paypal.headers(BODY, cert_url=urls[5]), BODY, now=later)
+    assert paypal.fetched == [*urls[:3], urls[5]]
+
+
+def test_the_fetch_budget_is_configurable() -> None:
+    from webhook_processor.signatures.paypal import PayPalSettings
+
+    raw = {"webhook_id": "WH", "trust_store_pems": [sigkit.pem(sigkit.make_pki(0).root)]}
+    assert (
+        PayPalSettings.from_config(
+            {**raw, "max_cert_fetches_per_minute": "5"}
+        ).max_cert_fetches_per_minute
+        == 5
+    )

@@ -1,0 +1,191 @@
+"""Fault modes with redelivery until the queue is empty: nothing lost, nothing stored twice,
+no error escaping the handler, every dead letter with its reason."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
+from botocore.stub import Stubber
+
+from webhook_processor import clients, processor
+from webhook_processor.envelope import Envelope
+from webhook_processor.normalize import normalize
+
+from . import provider_events as events
+
+URL = "https://dynamodb.us-east-1.amazonaws.com"
+TRANSPORT_ERRORS = [
+    ReadTimeoutError(endpoint_url=URL),
+    ConnectionClosedError(endpoint_url=URL),
+    EndpointConnectionError(endpoint_url=URL),
+]
+CASES = [events.CASES[0], events.CASES[4], events.CASES[7]]  # Stripe, PayPal, Square
+
+
+def _fail_once(monkeypatch, service: str, operation: str, error: Exception, call: int = 1) -> None:
+    """Make the ``call``-th call of ``operation`` raise ``error``; the others reach moto."""
+    client = clients.client(service)
+    real = getattr(client, operation)
+    seen = {"calls": 0}
+
+    def flaky(**kwargs):
+        seen["calls"] += 1
+        if seen["calls"] == call:
+            raise error
+        return real(**kwargs)
+
+    monkeypatch.setattr(client, operation, flaky)
+
+
+def _deliver_all(platform) -> None:
+    for case in CASES:
+        assert platform.deliver(case.provider, case.event_type)["statusCode"] == 200
+
+
+def _assert_each_stored_once_and_published(platform, *, marked: bool = True) -> None:
+    assert platform.receive(platform.ingest_url) == []
+    assert platform.receive(platform.dlq_url) == []
+    items = platform.items()
+    assert sorted(item["event_id"]["S"] for item in items) == sorted(c.event_id for c in CASES)
+    assert all(("published_at" in item) is marked for item in items)
+    published = {n["event_id"] for n in platform.notifications("ledger")}
+    assert published == {c.event_id for c in CASES}
+
+
+@pytest.mark.parametrize("error", TRANSPORT_ERRORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    ("service", "operation", "call"),
+    [
+        ("dynamodb", "transact_write_items", 1),  # storing
+        ("dynamodb", "transact_write_items", 2),  # marking published
+        ("sns", "publish_batch", 1),
+    ],
+)
+def test_transport_errors_without_a_response_are_retried_until_all_is_stored_once(
+    platform, monkeypatch, error, service, operation, call
+):
+    _deliver_all(platform)
+    _fail_once(monkeypatch, service, operation, error, call)
+    responses = platform.drain(rounds=5)  # raises if an error escapes the handler
+    assert responses[-1] == {"batchItemFailures": []}
+    # A lost marker write is acknowledged anyway (published at least once, never lost).
+    marker_lost = (operation, call) == ("transact_write_items", 2)
+    _assert_each_stored_once_and_published(platform, marked=not marker_lost)
+
+
+def _records():
+    return [
+        normalize(
+            c.provider,
+            events.payload(c.provider, c.event_type),
+            received_at="2024-11-27T00:00:01.000000Z",
+            correlation_id="req",
+        )
+        for c in CASES
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "size", "reason"),
+    [
+        ("transaction_id", 2049, "transaction_id is 2049 bytes"),
+        ("timestamp", 1025, "timestamp is 1025 bytes"),
+        ("object_id", 400 * 1024, "over DynamoDB's 409600-byte item limit"),
+    ],
+)
+def test_an_item_over_dynamodb_limits_is_poison_alone(platform, field, size, reason):
+    good_a, bad, good_b = _records()
+    bad = dataclasses.replace(bad, **{field: "p" * size})
+    result = processor.store(platform.table_name, [good_a, bad, good_b])
+    assert result.found == {good_a.key: processor.Stored.NEW, good_b.key: processor.Stored.NEW}
+    assert reason in result.poison[bad.key]
+    assert len(platform.items()) == 2
+
+
+def test_a_call_refused_as_invalid_is_bisected_until_the_bad_item_stands_alone(platform):
+    records = _records()
+    with Stubber(clients.client("dynamodb")) as db:
+        db.add_client_error("transact_write_items", "ValidationException", "too big")
+        db.add_response("transact_write_items", {})  # the second half: two good items
+        db.add_client_error("transact_write_items", "ValidationException", "too big")
+        result = processor.store(platform.table_name, records)
+        db.assert_no_pending_responses()
+    assert set(result.found) == {records[1].key, records[2].key}
+    assert result.poison == {
+        records[0].key: "DynamoDB refused the item: ValidationException: too big"
+    }
+
+
+def test_a_cancellation_for_an_unwritable_item_spares_its_batch_mates(platform):
+    records = _records()
+    with Stubber(clients.client("dynamodb")) as db:
+        db.add_client_error(
+            "transact_write_items",
+            "TransactionCanceledException",
+            modeled_fields={
+                "CancellationReasons": [
+                    {"Code": "None"},
+                    {"Code": "ValidationError", "Message": "key too long"},
+                    {"Code": "ThrottlingError"},
+                ]
+            },
+        )
+        db.add_response("transact_write_items", {})
+        result = processor.store(platform.table_name, records)
+    assert set(result.found) == {records[0].key}  # the throttled one is retried through SQS
+    assert result.poison == {
+        records[1].key: "DynamoDB refused the item: ValidationError: key too long"
+    }
+
+
+def _entry(size: int) -> dict:
+    return {"Id": "x", "Message": "m" * size, "MessageAttributes": {}}
+
+
+def test_publish_batches_respect_the_aggregate_256_kib_limit():
+    # moto does not enforce the aggregate limit: the split is asserted directly.
+    entries = [_entry(60 * 1024) for _ in range(10)] + [_entry(257 * 1024)] + [_entry(10)] * 12
+    chunks, oversized = processor.publish_chunks(entries)
+    assert oversized == [10]
+    assert sorted(i for chunk in chunks for i in chunk) == [i for i in range(23) if i != 10]
+    for chunk in chunks:
+        assert len(chunk) <= 10
+        assert sum(processor.entry_size(entries[i]) for i in chunk) <= 256 * 1024
+
+
+def test_an_entry_sns_refuses_as_the_senders_fault_is_poison_alone(platform):
+    _deliver_all(platform)
+    real = clients.client("sns").publish_batch
+
+    def refuse_first(**kwargs):
+        entries = kwargs["PublishBatchRequestEntries"]
+        response = real(**{**kwargs, "PublishBatchRequestEntries": entries[1:]})
+        failed = {"Id": entries[0]["Id"], "Code": "InvalidParameter", "SenderFault": True}
+        return {**response, "Failed": [*response.get("Failed", []), failed]}
+
+    platform.monkeypatch.setattr(clients.client("sns"), "publish_batch", refuse_first)
+    responses = platform.drain(rounds=5)
+    assert responses[-1] == {"batchItemFailures": []}
+    [dead] = platform.take(platform.dlq_url)
+    assert dead["MessageAttributes"]["reason"]["StringValue"].startswith(
+        "SNS refused the message: InvalidParameter"
+    )
+    assert len(platform.notifications("ledger")) == 2
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "1e5000", "NaN", "-Infinity"])
+def test_an_absurd_paypal_amount_is_poison_not_retried(platform, value):
+    case = events.CASES[4]
+    payload = events.payload(case.provider, case.event_type)
+    payload["resource"]["amount"]["value"] = value
+    body = Envelope("paypal", payload, "2024-11-27T00:00:01.000000Z", "req-1").to_json()
+    platform.client("sqs").send_message(QueueUrl=platform.ingest_url, MessageBody=body)
+    responses = platform.drain(rounds=3)
+    assert responses == [{"batchItemFailures": []}]  # dead-lettered on the first receive
+    [dead] = platform.take(platform.dlq_url)
+    assert dead["MessageAttributes"]["reason"]["StringValue"]
+    assert json.loads(dead["Body"])["payload"]["resource"]["amount"]["value"] == value
+    assert platform.items() == []
