@@ -19,13 +19,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pulumi
-from pulumi.runtime import config as pulumi_config
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.mocks import MockEngine, MockSettings
-from pulumi.runtime.rpc_manager import RPCManager
-from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _sync_await
 
+from compliance.preview import sdk
 from compliance.preview.config import (
     Project,
     ProjectError,
@@ -137,15 +132,15 @@ def _mock_runtime(
 ) -> Iterator[None]:
     """Point the Pulumi runtime at `monitor` in preview mode with this config; restore the
     previous runtime state after (a caller's own `set_mocks` keeps working)."""
-    settings = pulumi_settings.SETTINGS
+    settings = sdk.SETTINGS
     previous = {name: getattr(settings, name) for name in _SETTINGS_FIELDS}
     # Constructing MockSettings sets the runtime's context variables themselves.
-    MockSettings(
-        rpc_manager=RPCManager(),
+    sdk.MockSettings(
+        rpc_manager=sdk.RPCManager(),
         outputs=set(),
         monitor=monitor,
         monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
-        engine=MockEngine(logger),
+        engine=sdk.MockEngine(logger),
         project=project.name,
         stack=stack,
         dry_run=True,
@@ -153,15 +148,12 @@ def _mock_runtime(
         root_directory=str(project.directory),
         callbacks=None,
     )
-    root_token = pulumi_settings.ROOT.set(None)
-    config_token = pulumi_config.CONFIG.set(dict(stack_config.values))
-    secrets_token = pulumi_config._SECRET_KEYS.set(set(stack_config.secret_keys))
+    root_token = sdk.ROOT.set(None)
     try:
-        yield
+        with sdk.config_context(stack_config.values, set(stack_config.secret_keys)):
+            yield
     finally:
-        pulumi_settings.ROOT.reset(root_token)
-        pulumi_config.CONFIG.reset(config_token)
-        pulumi_config._SECRET_KEYS.reset(secrets_token)
+        sdk.ROOT.reset(root_token)
         for name, value in previous.items():
             setattr(settings, name, value)
 
@@ -206,7 +198,7 @@ def run_preview(
     logger.addHandler(collector)
     try:
         with _isolated(project), _mock_runtime(monitor, logger, project, stack, stack_config):
-            _sync_await(run_in_stack(program))
+            sdk.run_program(program)
     except Exception as exc:  # any failure of the program is reported as its own
         failure = exc
     finally:
