@@ -66,8 +66,8 @@ def _is_program_file(filename: str, program_dir: Path) -> bool:
 
 
 def program_message(exc: BaseException, program_dir: Path) -> str:
-    """The program's own error: the message alone for a `pulumi.RunError` (config errors), else
-    the exception with the traceback frames that are the program's own."""
+    """The program's own error, at the program's own location: `file:line: Error: message`
+    (the message alone for a `pulumi.RunError`, which Pulumi raises for config errors)."""
     if isinstance(exc, pulumi.RunError):
         return str(exc)
     frames = [
@@ -75,9 +75,12 @@ def program_message(exc: BaseException, program_dir: Path) -> str:
         for frame in traceback.extract_tb(exc.__traceback__)
         if _is_program_file(frame.filename, program_dir)
     ]
-    head = "".join(traceback.format_list(frames))
-    tail = "".join(traceback.format_exception_only(exc)).rstrip()
-    return f"Traceback (program frames only):\n{head}{tail}" if frames else tail
+    text = "".join(traceback.format_exception_only(exc)).strip()
+    if not frames:
+        return text
+    where = Path(frames[-1].filename).resolve()
+    shown = where.relative_to(program_dir) if where.is_relative_to(program_dir) else where
+    return f"{shown}:{frames[-1].lineno}: {text}"
 
 
 @contextlib.contextmanager
@@ -215,6 +218,7 @@ def run_preview(
         stack=stack,
         project=project.name,
         resources=monitor.captured(),
+        data_sources=tuple(monitor.mocks.calls),
         unknowns=unknowns,
         absent_secure_config=stack_config.absent_secure,
         diagnostics=tuple(collector.diagnostics),
