@@ -16,22 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi.output import Unknown
 
-from compliance.preview.wire import plain, provider_urn
+from compliance.preview.datasources import ACCOUNT_ID, PARTITION, answer
+from compliance.preview.wire import UNKNOWN, is_secret, plain, provider_urn
 
-ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
-PARTITION = "aws"
 # A fixed instant for creation/modification timestamps, so two runs give identical captures.
 TIMESTAMP = "2026-01-01T00:00:00Z"
-
-_REGION_DESCRIPTIONS = {
-    "us-east-1": "US East (N. Virginia)",
-    "us-east-2": "US East (Ohio)",
-    "us-west-2": "US West (Oregon)",
-    "eu-west-1": "Europe (Ireland)",
-    "eu-central-1": "Europe (Frankfurt)",
-}
 
 
 @dataclass(frozen=True)
@@ -88,13 +80,13 @@ def _kms_key(r: _Subject) -> _Outputs:
 
 
 def _kms_alias(r: _Subject) -> _Outputs:
-    name, target = r.inputs["name"], r.inputs.get("targetKeyId", "")
+    name, target = r.inputs.get("name", r.name), r.inputs.get("targetKeyId", "")
     target_arn = target if target.startswith("arn:") else r.arn("kms", f"key/{target}")
     return name, {"arn": r.arn("kms", name), "targetKeyArn": target_arn}
 
 
 def _dynamodb_table(r: _Subject) -> _Outputs:
-    name = r.inputs["name"]
+    name = r.inputs.get("name", r.name)
     arn = r.arn("dynamodb", f"table/{name}")
     outputs: dict[str, Any] = {"arn": arn}
     if r.inputs.get("streamEnabled"):
@@ -104,7 +96,7 @@ def _dynamodb_table(r: _Subject) -> _Outputs:
 
 
 def _sns_topic(r: _Subject) -> _Outputs:
-    arn = r.arn("sns", r.inputs["name"])
+    arn = r.arn("sns", r.inputs.get("name", r.name))
     return arn, {"arn": arn, "owner": ACCOUNT_ID}
 
 
@@ -113,7 +105,7 @@ def _sns_topic_policy(r: _Subject) -> _Outputs:
 
 
 def _sqs_queue(r: _Subject) -> _Outputs:
-    name = r.inputs["name"]
+    name = r.inputs.get("name", r.name)
     url = f"https://sqs.{r.region}.amazonaws.com/{ACCOUNT_ID}/{name}"
     return url, {"url": url, "arn": r.arn("sqs", name)}
 
@@ -123,12 +115,12 @@ def _sqs_queue_policy(r: _Subject) -> _Outputs:
 
 
 def _ssm_parameter(r: _Subject) -> _Outputs:
-    name = r.inputs["name"]
+    name = r.inputs.get("name", r.name)
     return name, {"arn": r.arn("ssm", f"parameter/{name.removeprefix('/')}"), "version": 1}
 
 
 def _iam_role(r: _Subject) -> _Outputs:
-    name, path = r.inputs["name"], r.inputs.get("path") or "/"
+    name, path = r.inputs.get("name", r.name), r.inputs.get("path") or "/"
     return name, {
         "arn": r.arn("iam", f"role{path}{name}", regional=False),
         "uniqueId": "AROA" + r.token(17, upper=True),
@@ -141,12 +133,12 @@ def _iam_role_policy(r: _Subject) -> _Outputs:
 
 
 def _log_group(r: _Subject) -> _Outputs:
-    name = r.inputs["name"]
+    name = r.inputs.get("name", r.name)
     return name, {"arn": r.arn("logs", f"log-group:{name}")}
 
 
 def _metric_alarm(r: _Subject) -> _Outputs:
-    name = r.inputs["name"]
+    name = r.inputs.get("name", r.name)
     return name, {"arn": r.arn("cloudwatch", f"alarm:{name}")}
 
 
@@ -156,7 +148,7 @@ def _sns_topic_subscription(r: _Subject) -> _Outputs:
 
 
 def _lambda_function(r: _Subject) -> _Outputs:
-    name = r.inputs["name"]
+    name = r.inputs.get("name", r.name)
     arn = r.function_arn(name)
     invoke = f"arn:{PARTITION}:apigateway:{r.region}:lambda:path/2015-03-31/functions"
     return name, {
@@ -251,26 +243,6 @@ _TAGGABLE = frozenset(
     }
 )
 
-# Properties the engine fills in at Check time when the program leaves them out (auto-naming).
-# The real engine appends a random suffix; the mocks use the resource's name as it is.
-_NAME_PROPERTY = {
-    "aws:dynamodb/table:Table": "name",
-    "aws:sns/topic:Topic": "name",
-    "aws:sqs/queue:Queue": "name",
-    "aws:ssm/parameter:Parameter": "name",
-    "aws:iam/role:Role": "name",
-    "aws:iam/rolePolicy:RolePolicy": "name",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:lambda/function:Function": "name",
-    "aws:lambda/permission:Permission": "statementId",
-}
-
-
-def default_inputs(type_: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The auto-named property, when the program left it out (the engine's Check does this)."""
-    key = _NAME_PROPERTY.get(type_)
-    return {key: name} if key and key not in inputs else {}
-
 
 def computed_outputs(
     type_: str, name: str, inputs: Mapping[str, Any], provider: ProviderSettings
@@ -289,48 +261,52 @@ def computed_outputs(
     return id_, {**outputs, "id": id_}
 
 
-def _caller_identity(args: Mapping[str, Any], provider: ProviderSettings) -> dict[str, Any]:
-    return {
-        "accountId": ACCOUNT_ID,
-        "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:user/compliance-preview",
-        "id": ACCOUNT_ID,
-        "userId": "AIDACOMPLIANCEPREVIEW",
+def _marked(value: Any) -> Any:
+    """SDK-deserialised inputs as plain data, each unknown as the wire's unknown sentinel."""
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if is_secret(value):
+        return _marked(value.get("value"))
+    if isinstance(value, dict):
+        return {k: _marked(value[k]) for k in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [_marked(v) for v in value]
+    return value
+
+
+def _mentions_unknown(value: Any) -> bool:
+    if isinstance(value, str):
+        return UNKNOWN in value
+    if isinstance(value, dict):
+        return any(_mentions_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions_unknown(v) for v in value)
+    return False
+
+
+def known_outputs(id_: str, outputs: Mapping[str, Any]) -> _Outputs:
+    """An id or output built from an unknown input is itself unknown: left out (the id empty),
+    never written with the unknown inside it."""
+    return ("" if _mentions_unknown(id_) else id_), {
+        k: v for k, v in outputs.items() if not _mentions_unknown(v)
     }
 
 
-def _region(args: Mapping[str, Any], provider: ProviderSettings) -> dict[str, Any]:
-    region = args.get("region") or args.get("name") or provider.region
-    return {
-        "id": region,
-        "name": region,
-        "region": region,
-        "endpoint": f"ec2.{region}.amazonaws.com",
-        "description": _REGION_DESCRIPTIONS.get(region, region),
-    }
+@dataclass(frozen=True)
+class Call:
+    """One function call the program made and the answer it got."""
+
+    token: str
+    args: dict[str, Any]
+    result: dict[str, Any]
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"token": self.token, "args": self.args, "answer": self.kind, "result": self.result}
 
 
-def _partition(args: Mapping[str, Any], provider: ProviderSettings) -> dict[str, Any]:
-    return {
-        "id": PARTITION,
-        "partition": PARTITION,
-        "dnsSuffix": "amazonaws.com",
-        "reverseDnsPrefix": "com.amazonaws",
-    }
-
-
-_CALLS: dict[str, Callable[[Mapping[str, Any], ProviderSettings], dict[str, Any]]] = {
-    "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
-    "aws:index/getRegion:getRegion": _region,
-    "aws:index/getPartition:getPartition": _partition,
-}
-
-
-def call_result(token: str, args: Mapping[str, Any], provider: ProviderSettings) -> dict[str, Any]:
-    """What the provider's functions return; an unmocked function is an error naming it."""
-    if token not in _CALLS:
-        msg = f"the offline preview has no answer for the call {token!r} (see {__name__})"
-        raise NotImplementedError(msg)
-    return _CALLS[token](args, provider)
+class UnansweredCallError(Exception):
+    """A function the offline preview cannot answer (not the AWS provider's)."""
 
 
 class RealisticMocks(pulumi.runtime.Mocks):
@@ -344,21 +320,32 @@ class RealisticMocks(pulumi.runtime.Mocks):
         self.unknowns = unknowns
         self.default_region = default_region
         self.providers: dict[str, ProviderSettings] = {}
+        self.calls: list[Call] = []
 
     def provider(self, reference: str | None) -> ProviderSettings:
         urn = provider_urn(reference or "")
         return self.providers.get(urn or "", ProviderSettings(region=self.default_region))
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
-        inputs = plain(args.inputs)
-        defaults = default_inputs(args.typ, args.name, inputs)
         if self.unknowns:
             # An empty id and no computed outputs: the SDK resolves both as unknown in preview.
-            return "", {**args.inputs, **defaults}
-        id_, outputs = computed_outputs(
-            args.typ, args.name, {**inputs, **defaults}, self.provider(args.provider)
+            return "", dict(args.inputs)
+        id_, outputs = known_outputs(
+            *computed_outputs(
+                args.typ, args.name, _marked(args.inputs), self.provider(args.provider)
+            )
         )
-        return id_, {**args.inputs, **defaults, **outputs}
+        return id_, {**args.inputs, **outputs}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
-        return call_result(args.token, plain(args.args), self.provider(args.provider)), []
+        arguments = plain(_marked(args.args))
+        region = self.provider(args.provider).region
+        found = answer(args.token, arguments, region)
+        if found is None:
+            msg = (
+                f"the offline preview cannot answer {args.token!r}: it is not a function of the "
+                "AWS provider (pulumi_aws)"
+            )
+            raise UnansweredCallError(msg)
+        self.calls.append(Call(args.token, arguments, found.result, found.kind))
+        return found.result, []

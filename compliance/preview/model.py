@@ -12,6 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from compliance.preview.paths import redacted
+
+CHILDREN_NOT_VISIBLE = (
+    "children not visible offline: a component of another language's provider creates them "
+    "in its own plugin"
+)
+
 
 @dataclass(frozen=True)
 class ResourceOptions:
@@ -54,21 +61,30 @@ class Resource:
     outputs: dict[str, Any]
     options: ResourceOptions
     wire_inputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    remote: bool = False
+    placeholder_inputs: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The JSON record: secret values (inputs, and outputs at the same paths) `[secret]`."""
+        record: dict[str, Any] = {
             "urn": self.urn,
             "type": self.type,
             "name": self.name,
             "parent": self.parent,
             "provider": self.provider,
             "custom": self.custom,
-            "inputs": self.inputs,
+            "inputs": redacted(self.inputs, self.secret_inputs),
             "secretInputs": list(self.secret_inputs),
             "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
-            "outputs": self.outputs,
+            "outputs": redacted(self.outputs, self.secret_inputs),
             "options": self.options.to_dict(),
         }
+        if self.placeholder_inputs:
+            record["placeholderInputs"] = list(self.placeholder_inputs)
+        if self.remote:
+            record["remote"] = True
+            record["children"] = CHILDREN_NOT_VISIBLE
+        return record
 
 
 class Violation(TypedDict):
@@ -104,12 +120,14 @@ class Preview:
     absent_secure_config: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     violations: list[Violation] = field(default_factory=list)
+    data_sources: tuple[Any, ...] = ()  # mocks.Call records, in call order
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "program": self.program,
             "stack": self.stack,
             "resources": [r.to_dict() for r in self.resources],
+            "dataSources": [c.to_dict() for c in self.data_sources],
             "violations": [dict(v) for v in self.violations],
         }
 
@@ -145,6 +163,14 @@ class Preview:
             "Resources:",
             f"    + {len(self.resources)} to create",
         ]
+        remote = [r for r in self.resources if r.remote]
+        if remote:
+            lines += ["", f"Components of other languages' providers ({CHILDREN_NOT_VISIBLE}):"]
+            lines += [f"    {r.type}: {r.name}" for r in remote]
+        invented = [c for c in self.data_sources if c.kind != "exact"]
+        if invented:
+            lines += ["", "Data sources answered with placeholders (not real values):"]
+            lines += [f"    {c.token} ({c.kind})" for c in invented]
         if self.absent_secure_config:
             lines += [
                 "",

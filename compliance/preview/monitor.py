@@ -8,6 +8,7 @@ parent's type in nested ones).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import Any
 
@@ -17,7 +18,8 @@ from pulumi.runtime.settings import get_project, get_stack
 
 from compliance.preview.mocks import ProviderSettings, RealisticMocks
 from compliance.preview.model import Resource
-from compliance.preview.wire import capture, plain
+from compliance.preview.schema import auto_name_property
+from compliance.preview.wire import capture, plain, without_resource_references
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -31,6 +33,12 @@ def engine_urn(stack: str, project: str, parent: str, type_: str, name: str) -> 
         if parent_type != STACK_TYPE:
             qualified = f"{parent_type}${type_}"
     return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
+def auto_name(urn: str, name: str) -> str:
+    """The name the provider gives a resource the program left unnamed: its logical name, a
+    dash and 7 hex characters (random in the engine, derived from the URN here)."""
+    return f"{name}-{hashlib.sha256(urn.encode()).hexdigest()[:7]}"
 
 
 def _as_dict(message: Any) -> dict[str, Any]:
@@ -54,6 +62,13 @@ class CaptureMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         urn = self.make_urn(request.parent, request.type, request.name)
+        # What the engine's Check hands on: references downgraded, the physical name filled in.
+        inputs = without_resource_references(_as_dict(request).get("object", {}))
+        key = auto_name_property(request.type) if request.custom else None
+        if key and key not in inputs:
+            inputs[key] = auto_name(urn, request.name)
+        request.object.Clear()
+        request.object.update(inputs)
         as_dict = _as_dict(request)
         if request.type == "pulumi:providers:aws":
             self.mocks.providers[urn] = ProviderSettings.from_inputs(

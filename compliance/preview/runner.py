@@ -19,13 +19,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pulumi
-from pulumi.runtime import config as pulumi_config
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.mocks import MockEngine, MockSettings
-from pulumi.runtime.rpc_manager import RPCManager
-from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _sync_await
 
+from compliance.preview import sdk
 from compliance.preview.config import (
     Project,
     ProjectError,
@@ -71,8 +66,8 @@ def _is_program_file(filename: str, program_dir: Path) -> bool:
 
 
 def program_message(exc: BaseException, program_dir: Path) -> str:
-    """The program's own error: the message alone for a `pulumi.RunError` (config errors), else
-    the exception with the traceback frames that are the program's own."""
+    """The program's own error, at the program's own location: `file:line: Error: message`
+    (the message alone for a `pulumi.RunError`, which Pulumi raises for config errors)."""
     if isinstance(exc, pulumi.RunError):
         return str(exc)
     frames = [
@@ -80,9 +75,12 @@ def program_message(exc: BaseException, program_dir: Path) -> str:
         for frame in traceback.extract_tb(exc.__traceback__)
         if _is_program_file(frame.filename, program_dir)
     ]
-    head = "".join(traceback.format_list(frames))
-    tail = "".join(traceback.format_exception_only(exc)).rstrip()
-    return f"Traceback (program frames only):\n{head}{tail}" if frames else tail
+    text = "".join(traceback.format_exception_only(exc)).strip()
+    if not frames:
+        return text
+    where = Path(frames[-1].filename).resolve()
+    shown = where.relative_to(program_dir) if where.is_relative_to(program_dir) else where
+    return f"{shown}:{frames[-1].lineno}: {text}"
 
 
 @contextlib.contextmanager
@@ -137,15 +135,15 @@ def _mock_runtime(
 ) -> Iterator[None]:
     """Point the Pulumi runtime at `monitor` in preview mode with this config; restore the
     previous runtime state after (a caller's own `set_mocks` keeps working)."""
-    settings = pulumi_settings.SETTINGS
+    settings = sdk.SETTINGS
     previous = {name: getattr(settings, name) for name in _SETTINGS_FIELDS}
     # Constructing MockSettings sets the runtime's context variables themselves.
-    MockSettings(
-        rpc_manager=RPCManager(),
+    sdk.MockSettings(
+        rpc_manager=sdk.RPCManager(),
         outputs=set(),
         monitor=monitor,
         monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
-        engine=MockEngine(logger),
+        engine=sdk.MockEngine(logger),
         project=project.name,
         stack=stack,
         dry_run=True,
@@ -153,15 +151,12 @@ def _mock_runtime(
         root_directory=str(project.directory),
         callbacks=None,
     )
-    root_token = pulumi_settings.ROOT.set(None)
-    config_token = pulumi_config.CONFIG.set(dict(stack_config.values))
-    secrets_token = pulumi_config._SECRET_KEYS.set(set(stack_config.secret_keys))
+    root_token = sdk.ROOT.set(None)
     try:
-        yield
+        with sdk.config_context(stack_config.values, set(stack_config.secret_keys)):
+            yield
     finally:
-        pulumi_settings.ROOT.reset(root_token)
-        pulumi_config.CONFIG.reset(config_token)
-        pulumi_config._SECRET_KEYS.reset(secrets_token)
+        sdk.ROOT.reset(root_token)
         for name, value in previous.items():
             setattr(settings, name, value)
 
@@ -206,7 +201,7 @@ def run_preview(
     logger.addHandler(collector)
     try:
         with _isolated(project), _mock_runtime(monitor, logger, project, stack, stack_config):
-            _sync_await(run_in_stack(program))
+            sdk.run_program(program)
     except Exception as exc:  # any failure of the program is reported as its own
         failure = exc
     finally:
@@ -223,6 +218,7 @@ def run_preview(
         stack=stack,
         project=project.name,
         resources=monitor.captured(),
+        data_sources=tuple(monitor.mocks.calls),
         unknowns=unknowns,
         absent_secure_config=stack_config.absent_secure,
         diagnostics=tuple(collector.diagnostics),

@@ -1,32 +1,22 @@
 """Pure translation of what the resource monitor received (protobuf messages as dicts) into
-`Resource` records: unknowns to None, secrets unwrapped with their paths, provider references
-to URNs, explicit dependencies separated from the ones the inputs imply.
+`Resource` records: unknowns to None, secrets unwrapped with their paths, resource references
+downgraded as the engine hands them to policies, provider references to URNs, explicit
+dependencies separated from the ones the inputs imply.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from compliance.preview.model import Resource, ResourceOptions
+from compliance.preview.paths import property_path
 
 # Wire-format constants of the Pulumi gRPC protocol (pulumi/runtime/rpc.py, sdk/go/common/...).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (a type tag, not a secret)
-
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def property_path(parent: str, key: str | int) -> str:
-    """Pulumi property-path syntax: `a.b`, `a[0]`, `a["key.with.dots"]`."""
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    if _IDENTIFIER.fullmatch(key):
-        return f"{parent}.{key}" if parent else key
-    return f"{parent}[{json.dumps(key)}]"
+RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
 
 
 def is_secret(value: object) -> bool:
@@ -51,6 +41,25 @@ def plain(value: Any, path: str = "", secrets: list[str] | None = None) -> Any:
     return value
 
 
+def is_resource_reference(value: object) -> bool:
+    return isinstance(value, dict) and value.get(SIGNATURE_KEY) == RESOURCE_SIGNATURE
+
+
+def without_resource_references(value: Any) -> Any:
+    """Resource references as the engine hands them to analyzers, which it marshals without
+    keeping resources: a custom resource becomes its id (unknown while it has none), a
+    component its URN. pulumi-policy cannot read the references themselves."""
+    if is_resource_reference(value):
+        if "id" in value:
+            return value["id"] or UNKNOWN
+        return value.get("urn", UNKNOWN)
+    if isinstance(value, dict):
+        return {k: without_resource_references(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_resource_references(v) for v in value]
+    return value
+
+
 def provider_urn(reference: str) -> str | None:
     """A provider reference is `<urn>::<id>` (the id may be the unknown sentinel): keep the URN."""
     urn = reference.rpartition("::")[0]
@@ -65,7 +74,7 @@ def capture(urn: str, request: Mapping[str, Any], outputs: Mapping[str, Any]) ->
     explicit `depends_on` on a resource that an input already depends on cannot be told apart
     on the wire, and is not listed (it changes nothing for the engine either).
     """
-    wire_inputs = dict(request.get("object", {}))
+    wire_inputs = without_resource_references(dict(request.get("object", {})))
     secrets: list[str] = []
     inputs = plain(wire_inputs, "", secrets)
     property_dependencies = {
@@ -93,4 +102,5 @@ def capture(urn: str, request: Mapping[str, Any], outputs: Mapping[str, Any]) ->
         outputs=plain(dict(outputs)),
         options=options,
         wire_inputs=wire_inputs,
+        remote=bool(request.get("remote", False)),
     )

@@ -81,8 +81,9 @@ PolicyPack(
                 "prefix": {"type": "string", "default": "app-"},
                 "limit": {"type": "integer", "minimum": 1, "default": 3},
                 "explode": {"type": "boolean"},
-                "regions": {"type": "array",
+                "regions": {"type": "array", "maxItems": 3, "uniqueItems": True,
                             "items": {"type": "string", "pattern": "^[a-z-]+[0-9]$"}},
+                "mode": {"oneOf": [{"const": "strict"}, {"const": "lenient"}]},
             })),
         ResourceValidationPolicy(
             name="retained", description="Nothing is retained.", validate=retained,
@@ -273,14 +274,18 @@ def test_bad_resource_dicts_are_rejected(pack_dir: Path) -> None:
         ({"named": {"enforcementLevel": "loud"}}, "'loud' is not a valid enforcement level"),
         ({"named": 3}, "must be an enforcement level or an object"),
         ({"nmed": "advisory"}, "config names policy 'nmed', which pack 'test-pack' does not have"),
-        ({"named": {"limit": "three"}}, "named.limit: 'three' is not of type integer"),
-        ({"named": {"limit": 0}}, "named.limit: 0 is less than the minimum 1"),
-        ({"named": {"limit": 2.5}}, "is not of type integer"),
-        ({"named": {"explode": 1}}, "named.explode: 1 is not of type boolean"),
+        ({"named": {"limit": "three"}}, "named.limit: 'three' is not of type 'integer'"),
+        ({"named": {"limit": 0}}, "named.limit: 0 is less than the minimum of 1"),
+        ({"named": {"limit": 2.5}}, "named.limit: 2.5 is not of type 'integer'"),
+        ({"named": {"explode": 1}}, "named.explode: 1 is not of type 'boolean'"),
         (
             {"named": {"regions": ["us-east-1", "Mars"]}},
             r"named.regions\[1\]: 'Mars' does not match",
         ),
+        # Keywords beyond type/enum/bounds/pattern, which the jsonschema library brings.
+        ({"named": {"regions": ["a1", "a1"]}}, r"named.regions: \['a1', 'a1'\] has non-unique"),
+        ({"named": {"regions": ["a1", "b1", "c1", "d1"]}}, "named.regions: .* is too long"),
+        ({"named": {"mode": "loose"}}, "named.mode: 'loose' is not valid under any"),
     ],
 )
 def test_invalid_config_is_a_clear_error(
@@ -326,7 +331,7 @@ def _oracle(
     resources: list[dict[str, Any]], config: dict[str, Any] | None
 ) -> list[tuple[str, str, str, str]]:
     """Run pulumi-policy's own servicer over the resources, as the CLI would call it."""
-    from compliance.policy_engine import _Resource  # the same wire decoding as evaluate()
+    from compliance.policy_engine.evaluation import _Resource  # as evaluate() decodes
 
     pack = load_pack(ROOT / "policies")
     settings = reconcile_config(pack, config)

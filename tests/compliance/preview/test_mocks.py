@@ -10,14 +10,17 @@ import pulumi_aws as aws
 import pytest
 from botocore.utils import ArnParser
 
+from compliance.preview.datasources import answer
 from compliance.preview.mocks import (
     ACCOUNT_ID,
     ProviderSettings,
     RealisticMocks,
-    call_result,
     computed_outputs,
-    default_inputs,
+    known_outputs,
 )
+from compliance.preview.monitor import auto_name
+from compliance.preview.schema import auto_name_property
+from compliance.preview.wire import UNKNOWN
 
 EAST = ProviderSettings(region="us-east-1", default_tags={"Owner": "payments"})
 
@@ -213,11 +216,29 @@ def test_other_aws_types_get_a_generic_arn_and_non_aws_types_only_an_id():
     assert computed_outputs("random:index/randomId:RandomId", "r", {}, EAST) == ("r-id", {})
 
 
-def test_auto_named_properties_default_to_the_resource_name():
-    assert default_inputs("aws:sqs/queue:Queue", "q-dev", {}) == {"name": "q-dev"}
-    assert default_inputs("aws:sqs/queue:Queue", "q-dev", {"name": "given"}) == {}
-    assert default_inputs("aws:lambda/permission:Permission", "p", {}) == {"statementId": "p"}
-    assert default_inputs("aws:kms/key:Key", "k", {}) == {}
+def test_auto_named_properties_come_from_the_sdk_args():
+    assert auto_name_property("aws:sqs/queue:Queue") == "name"
+    assert auto_name_property("aws:cloudwatch/metricAlarm:MetricAlarm") == "name"
+    assert auto_name_property("aws:lambda/permission:Permission") == "statementId"
+    assert auto_name_property("aws:s3/bucket:Bucket") == "bucket"
+    assert auto_name_property("aws:kms/key:Key") is None  # no name argument
+    assert auto_name_property("aws:route53/record:Record") is None  # name is required
+
+
+def test_auto_names_are_the_name_a_dash_and_seven_hex_characters_stable_per_urn():
+    name = auto_name("urn:pulumi:dev::p::aws:sqs/queue:Queue::q", "q")
+    assert re.fullmatch(r"q-[0-9a-f]{7}", name)
+    assert name == auto_name("urn:pulumi:dev::p::aws:sqs/queue:Queue::q", "q")
+    assert name != auto_name("urn:pulumi:prod::p::aws:sqs/queue:Queue::q", "q")
+
+
+def test_outputs_built_from_an_unknown_input_stay_unknown():
+    id_, outputs = known_outputs(
+        *computed_outputs("aws:sns/topic:Topic", "t", {"name": UNKNOWN}, EAST)
+    )
+    assert id_ == ""
+    assert "arn" not in outputs
+    assert not any("Unknown" in str(v) for v in outputs.values())
 
 
 def test_provider_settings_read_default_tags_from_the_provider_json():
@@ -229,17 +250,41 @@ def test_provider_settings_read_default_tags_from_the_provider_json():
 
 
 def test_calls_answer_like_the_provider():
-    identity = call_result("aws:index/getCallerIdentity:getCallerIdentity", {}, EAST)
-    assert identity["accountId"] == ACCOUNT_ID
-    assert ArnParser().parse_arn(identity["arn"])["account"] == ACCOUNT_ID
-    region = call_result("aws:index/getRegion:getRegion", {}, ProviderSettings(region="eu-west-1"))
-    assert region["region"] == region["name"] == "eu-west-1"
-    assert region["description"] == "Europe (Ireland)"
-    assert (
-        call_result("aws:index/getPartition:getPartition", {}, EAST)["dnsSuffix"] == "amazonaws.com"
-    )
-    with pytest.raises(NotImplementedError, match="aws:ec2/getAmi:getAmi"):
-        call_result("aws:ec2/getAmi:getAmi", {}, EAST)
+    identity = answer("aws:index/getCallerIdentity:getCallerIdentity", {}, "us-east-1")
+    assert identity is not None
+    assert identity.kind == "exact"
+    assert ArnParser().parse_arn(identity.result["arn"])["account"] == ACCOUNT_ID
+    region = answer("aws:index/getRegion:getRegion", {}, "eu-west-1")
+    assert region is not None
+    assert region.result["region"] == region.result["name"] == "eu-west-1"
+    assert region.result["description"] == "Europe (Ireland)"
+    zones = answer("aws:index/getAvailabilityZones:getAvailabilityZones", {}, "us-east-1")
+    assert zones is not None
+    assert zones.result["names"][:2] == ["us-east-1a", "us-east-1b"]
+
+
+def test_lookups_are_placeholders_marked_as_such():
+    ami = answer("aws:ec2/getAmi:getAmi", {"mostRecent": True}, "us-east-1")
+    assert ami is not None
+    assert ami.kind == "placeholder"
+    assert "placeholder" in ami.result["id"]
+    subnets = answer("aws:ec2/getSubnets:getSubnets", {}, "us-east-1")
+    assert subnets is not None
+    assert len(subnets.result["ids"]) == 3
+
+
+def test_any_other_aws_function_is_answered_from_its_sdk_result_class():
+    key = answer("aws:kms/getKey:getKey", {"keyId": "alias/app"}, "us-east-1")
+    assert key is not None
+    assert key.kind == "generic"
+    getters = {
+        p.fget._pulumi_name for p in vars(aws.kms.GetKeyResult).values() if isinstance(p, property)
+    }
+    assert getters <= set(key.result)
+    assert key.result["keyId"] == "alias/app"
+    assert key.result["arn"].startswith("arn:aws:kms:us-east-1:")
+    assert "placeholder" in key.result["arn"]
+    assert answer("random:index/getThing:getThing", {}, "us-east-1") is None
 
 
 def resource_args(**inputs):
@@ -250,7 +295,6 @@ def test_mocks_echo_inputs_and_add_outputs_or_leave_them_unknown():
     id_, state = RealisticMocks().new_resource(resource_args(delaySeconds=5))
     assert id_ == state["url"]
     assert state["delaySeconds"] == 5
-    assert state["name"] == "q"
     id_, state = RealisticMocks(unknowns=True).new_resource(resource_args(delaySeconds=5))
     assert id_ == ""
-    assert state == {"delaySeconds": 5, "name": "q"}
+    assert state == {"delaySeconds": 5}

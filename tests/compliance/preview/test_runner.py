@@ -3,6 +3,7 @@ both unknown modes, sorting, determinism in one process, and failures."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,7 @@ def res(preview, name):
 
 def test_json_has_exactly_the_issue_format(known):
     data = json.loads(known.to_json())
-    assert list(data) == ["program", "stack", "resources", "violations"]
+    assert list(data) == ["program", "stack", "resources", "dataSources", "violations"]
     assert data["stack"] == "dev"
     assert Path(data["program"]).resolve() == FULL.resolve()
     assert data["violations"] == []
@@ -218,7 +219,8 @@ def test_a_program_error_is_the_programs_message():
         run_preview(FULL, "dev", {"suffix": "Bad_Suffix"})
     message = str(caught.value)
     assert "ValueError: suffix 'Bad_Suffix': use 1-12 lowercase letters" in message
-    assert "programs/full/__main__.py" in message
+    assert re.search(r"__main__\.py:\d+: ValueError", message)
+    assert "Traceback" not in message
     assert ENGINE_DIR not in message
     assert "site-packages" not in message
 
@@ -232,8 +234,10 @@ def test_missing_config_is_reported_without_a_traceback():
 
 
 def test_an_unmocked_call_and_a_logged_error_fail_the_run():
-    with pytest.raises(ProgramError, match="no answer for the call 'aws:ec2/getAmi:getAmi'"):
+    with pytest.raises(ProgramError, match="cannot answer 'example:index/getThing:getThing'"):
         run_preview(MINIMAL, "dev", {"callUnmocked": "true"})
+    answered = run_preview(MINIMAL, "dev", {"callAws": "true"}).data_sources
+    assert [(c.token, c.kind) for c in answered] == [("aws:ec2/getAmi:getAmi", "placeholder")]
     with pytest.raises(ProgramError, match="an error logged without raising"):
         run_preview(MINIMAL, "dev", {"logError": "true"})
 
@@ -311,5 +315,6 @@ def test_the_engines_own_frames_never_show_even_when_it_lives_in_the_program_dir
     with pytest.raises(ProgramError) as caught:
         run_preview(FULL, "dev", {"suffix": "Bad_Suffix"})
     message = program_message(caught.value.__cause__, REPO)
-    assert "programs/full/__main__.py" in message
+    assert re.search(r"__main__\.py:\d+: ValueError", message)
+    assert "Traceback" not in message
     assert ENGINE_DIR not in message
