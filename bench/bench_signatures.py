@@ -4,11 +4,11 @@ Same machine, one core, a 2 KB body, both sides timed in turn on the same valid 
 15 interleaved rounds, in CPU time (on a shared machine, time spent descheduled is noise). Header
 names are lowercase, as a Function URL event delivers them to the receiver. Each SDK gets its
 input in the form it takes: text where it wants text, a dict parsed from the raw body for Adyen's
-notification check (the parse is part of verifying a raw delivery). Targets from issue 3: >= 1.0
-for Stripe (vs ``verify_header``), Square and Adyen; >= 5 for PayPal with a warm certificate
-cache, against ``paypalrestsdk`` with its download mocked. The PayPal SDK needs pyOpenSSL 24.2.1
-and so runs in .venv-paypal: it times itself there (same loop, same delivery, same PKI, CPU time)
-and reports its rate back.
+notification check (the parse is part of verifying a raw delivery). Targets (docs/development.md,
+"Benchmarks"): >= 1.0 for Stripe (vs ``verify_header``), Square and Adyen; >= 5 for PayPal with a
+warm certificate cache, against ``paypalrestsdk`` with its download mocked. The PayPal SDK needs
+pyOpenSSL 24.2.1 and so runs in .venv-paypal: it times itself there (same loop, same delivery,
+same PKI, CPU time) and reports its rate back.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
     checkov/         the capture as a Terraform plan, scanned by checkov
     catalog.py       the PCI DSS requirements (pci_dss_v4.yaml) and what maps onto them
     report/          the report and evidence bundle (`compliance report`)
-    live/            evidence from the deployed stack (`compliance evidence --live`)
+    live/            evidence from the deployed stack (`compliance evidence`)
     manifest.py      sha256 manifest of an evidence bundle (`compliance verify-evidence`)
 
 Nothing here imports Pulumi at package import time, so `python -m compliance --help` stays fast;

@@ -17,6 +17,8 @@ SUBCOMMANDS: tuple[str, ...] = (
     "compliance.report.cli",
     "compliance.live.cli",
     "compliance.manifest",
+    "compliance.policy_config",
+    "compliance.docs",
 )
 
 

@@ -18,8 +18,8 @@ from compliance.__main__ import main
 from compliance.checkov import CHECKOV
 from compliance.manifest import verify_manifest
 from compliance.report import run
+from compliance.report.evidence import Evidence
 from compliance.report.junit import read_junit
-from compliance.report.model import Evidence
 from compliance.report.run import (
     finish_evidence_tests,
     junit_evidence,
@@ -144,28 +144,28 @@ def test_offline_preview_of_the_real_program(tmp_path):
     assert evidence.summary.mandatory_violations == 0
     assert status == 0, evidence.incomplete
     md = (out / "report.md").read_text()
-    assert "payment-alerts-dev" in md  # README.md's diagram, for this stack
+    assert "payment-alerts-dev" in md  # docs/architecture.mmd, for this stack
     assert "not in this capture" not in md  # every resource it names exists
 
 
 def test_an_unreadable_diagram_is_a_placeholder_and_named_incomplete(tmp_path):
     resources = [{"name": n, "custom": True} for n in ("payment-alerts-dev", "webhook-dlq-dev")]
-    no_section = tmp_path / "README.md"
-    no_section.write_text("# project\n\nNo architecture section.\n")
-    for readme in (tmp_path / "missing.md", no_section):
-        (diagram, not_captured), problems = report_diagram(readme, resources)
+    not_text = tmp_path / "binary.mmd"
+    not_text.write_bytes(b"\xff\xfe\x00")
+    for source in (tmp_path / "missing.mmd", not_text):
+        (diagram, not_captured), problems = report_diagram(source, resources)
         assert len(problems) == 1
         assert problems[0].startswith("architecture diagram unavailable: ")
         assert problems[0] in diagram
         assert not_captured == []
-    shown, problems = report_diagram(run.README, resources)
+    shown, problems = report_diagram(run.DIAGRAM, resources)
     assert problems == []
     assert "payment-alerts-dev" in shown[0]
 
 
 @needs_checkov
 def test_a_report_without_its_diagram_is_incomplete(tmp_path, monkeypatch):
-    monkeypatch.setattr(run, "README", tmp_path / "missing.md")
+    monkeypatch.setattr(run, "DIAGRAM", tmp_path / "missing.mmd")
     status, out = _report(tmp_path, "--from-stack-export", str(EXPORT_FILE))
     evidence = Evidence.model_validate_json((out / "evidence.json").read_text())
     assert [p for p in evidence.incomplete if "architecture diagram" in p]
