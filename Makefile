@@ -47,13 +47,22 @@ $(BUNDLE): $(VENV)/.installed $(LAMBDA_SOURCES) stack/bundle.py
 
 package: $(BUNDLE) ## Build the reproducible arm64 Lambda bundle (build/lambda.zip)
 
-# The fast lane: tests that need no program run, moto, checkov, bundle or subprocess.
-FAST_TESTS := tests/test_repository.py tests/test_docs.py tests/stack/test_config.py \
-	tests/stack/test_iam.py tests/stack/test_naming.py tests/stack/test_resource_policies.py \
-	tests/compliance/report/test_status.py tests/compliance/report/test_render.py \
+# The fast lane: pure unit tests, no stack program run, moto, checkov, bundle or oracle venv.
+FAST_TESTS := tests/test_repository.py tests/test_docs.py \
+	tests/stack/test_config.py tests/stack/test_iam.py tests/stack/test_naming.py \
+	tests/stack/test_resource_policies.py \
+	tests/lambda/test_normalize.py tests/lambda/test_scrub.py tests/lambda/test_envelope_config.py \
+	tests/lambda/signatures/test_signatures_config.py \
+	tests/lambda/signatures/test_signatures_differences.py \
+	tests/lambda/signatures/test_signatures_fetch.py \
+	tests/lambda/signatures/test_signatures_paypal.py \
+	tests/lambda/signatures/test_signatures_properties.py \
+	tests/policies/test_helpers.py tests/policies/test_registry.py \
+	tests/policies/test_resource_policies.py tests/policies/test_stack_policies.py \
 	tests/compliance/test_catalog.py tests/compliance/test_manifest.py \
-	tests/compliance/test_policy_config.py tests/compliance/checkov/test_plan.py \
-	tests/lambda/test_normalize.py tests/lambda/test_scrub.py tests/policies
+	tests/compliance/test_policy_engine.py tests/compliance/checkov/test_plan.py \
+	tests/compliance/report/test_inputs.py tests/compliance/report/test_render.py \
+	tests/compliance/report/test_status.py
 
 # pytest exits 5 when it collects no test, so an empty suite fails the target (and .ci/run).
 test: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(CHECKOV_VENV)/.installed $(BUNDLE) ## Run the whole test suite (installs what it needs)

@@ -20,6 +20,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+import compliance.checkov
 from compliance.__main__ import main
 from compliance.live import (
     CLIENTS,
@@ -229,9 +230,18 @@ def _run(tmp_path, outputs) -> tuple[int, dict]:
     return status, json.loads((out / "live-evidence.json").read_text())
 
 
-@mock_aws
-def test_compliant_stack_every_call_recorded_and_only_moto_blind_spots_reported(tmp_path):
-    status, doc = _run(tmp_path, _deploy())
+@pytest.fixture(scope="module")
+def compliant(tmp_path_factory):
+    """One compliant deployment and its live evidence, judged once for the tests that read it."""
+    tmp_path = tmp_path_factory.mktemp("compliant")
+    with mock_aws():
+        outputs = _deploy()
+        status, doc = _run(tmp_path, outputs)
+    return outputs, status, doc, tmp_path / "live"
+
+
+def test_compliant_stack_every_call_recorded_and_only_moto_blind_spots_reported(compliant):
+    _, status, doc, out = compliant
     assert set(doc["metadata"]["read_only_calls"]) == CALLS
     for call in doc["calls"]:
         assert datetime.fromisoformat(call["time"]).tzinfo is not None
@@ -244,17 +254,15 @@ def test_compliant_stack_every_call_recorded_and_only_moto_blind_spots_reported(
     assert len(doc["checkov"]["problems"]) == 2
     assert all("CKV_AWS_116" in p for p in doc["checkov"]["problems"])
     assert status == 1
-    assert verify_manifest(tmp_path / "live") == []
+    assert verify_manifest(out) == []
     types = {r["type"] for r in doc["capture"]["resources"]}
     assert "aws:iam/rolePolicy:RolePolicy" in types
     assert "aws:ssm/parameter:Parameter" in types
     assert doc["alerting_gaps"] == []
 
 
-@mock_aws
-def test_alerts_topic_and_alarms_are_read_and_judged(tmp_path):
-    outputs = _deploy()
-    _, doc = _run(tmp_path, outputs)
+def test_alerts_topic_and_alarms_are_read_and_judged(compliant):
+    outputs, _, doc, _ = compliant
     by_name = {r["name"]: r for r in doc["capture"]["resources"]}
     topic = by_name["payment-alerts-dev"]["inputs"]
     assert topic["kmsMasterKeyId"] == outputs["keyArn"]
@@ -275,8 +283,14 @@ def test_alerts_topic_and_alarms_are_read_and_judged(tmp_path):
     assert not [p for p in doc["checkov"]["problems"] if "alarm" in p or "alerts" in p]
 
 
+@pytest.fixture
+def session_checkov(dev_scan, monkeypatch):
+    """For tests about the policies and alarms: checkov answered by the session's scan."""
+    monkeypatch.setattr(compliance.checkov, "run_checkov", lambda resources, out: dev_scan[0])
+
+
 @mock_aws
-def test_missing_alarm_is_an_alerting_gap_and_fails_the_run(tmp_path):
+def test_missing_alarm_is_an_alerting_gap_and_fails_the_run(tmp_path, session_checkov):
     status, doc = _run(tmp_path, _deploy(dlq_alarm=False))
     assert doc["alerting_gaps"] == ["alarm webhook-dlq-alarm-dev does not exist"]
     assert status == 1
@@ -307,7 +321,7 @@ def test_alerts_topic_that_is_not_the_stacks_is_named():
 
 
 @mock_aws
-def test_rotation_off_and_pitr_off_are_caught_by_the_same_policies(tmp_path):
+def test_rotation_off_and_pitr_off_are_caught_by_the_same_policies(tmp_path, session_checkov):
     _, doc = _run(tmp_path, _deploy(rotation=False, pitr=False))
     mandatory = {v["policy"]: v for v in doc["violations"] if v["level"] == "mandatory"}
     assert set(mandatory) - MOTO_BLIND == {
