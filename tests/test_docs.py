@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from compliance import docs
@@ -37,3 +39,13 @@ def test_the_diagram_block_is_replaced_and_a_page_without_one_is_an_error() -> N
     )
     with pytest.raises(docs.DocsError, match=r"p\.md has no diagram block"):
         docs.with_diagram("# Title\n", "flowchart LR", "p.md")
+
+
+def test_every_relative_link_in_the_docs_reaches_a_file() -> None:
+    pages = [docs.ROOT / "README.md", *sorted((docs.ROOT / "docs").rglob("*.md"))]
+    broken = []
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text()):
+            if "://" not in target and not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(docs.ROOT)} -> {target}")
+    assert broken == []
