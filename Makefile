@@ -66,7 +66,7 @@ FAST_TESTS := tests/test_repository.py tests/test_docs.py \
 
 # pytest exits 5 when it collects no test, so an empty suite fails the target (and .ci/run).
 test: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(CHECKOV_VENV)/.installed $(BUNDLE) ## Run the whole test suite (installs what it needs)
-	$(PY) -m pytest -n 2 -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 test-fast: $(VENV)/.installed ## Unit tests only (seconds)
 	$(PY) -m pytest -n 0 -p no:cacheprovider -q $(FAST_TESTS)

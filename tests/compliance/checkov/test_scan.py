@@ -11,9 +11,12 @@ from compliance.catalog import load_catalog
 from compliance.checkov.scan import CHECKOV, parse_results, run_checkov
 from tests.compliance.report_data import capture, resource
 
-pytestmark = pytest.mark.skipif(
-    not CHECKOV.exists(), reason="needs .venv-checkov (make .venv-checkov/.installed)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHECKOV.exists(), reason="needs .venv-checkov (make .venv-checkov/.installed)"
+    ),
+    pytest.mark.xdist_group("checkov"),  # one worker computes the session scan once
+]
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from compliance.live import (
 from compliance.manifest import verify_manifest
 from tests.compliance.report_data import capture, resource
 
+pytestmark = pytest.mark.xdist_group("checkov")  # one worker computes the session scan once
 REGION = "us-east-1"
 MOTO_BLIND = {"lambda-function-dead-letter-target"}
 CALLS = {

@@ -34,6 +34,8 @@ from tests.compliance.report_data import (
     run_report,
 )
 
+pytestmark = pytest.mark.xdist_group("checkov")  # one worker computes the session scan once
+
 
 @pytest.fixture
 def session_scan(dev_scan, monkeypatch):
