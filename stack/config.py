@@ -32,6 +32,8 @@ LOG_RETENTION_DAYS: Final = (
     3288, 3653,
 )  # fmt: skip
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
+# An SQS event source mapping's maximum concurrency is 2-1000 (Lambda ScalingConfig).
+MIN_MAPPING_CONCURRENCY: Final = 2
 _SUFFIX_PATTERN: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # The signing values kept in SSM: config key -> (provider, value name). The config keys are
@@ -136,6 +138,36 @@ class StackConfig(BaseModel):
     alert_email: str | None = Field(
         None, alias="alertEmail", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254
     )
+    processor_max_concurrency: int | None = Field(
+        None,
+        ge=MIN_MAPPING_CONCURRENCY,
+        le=1000,
+        alias="processorMaxConcurrency",
+        validate_default=True,
+    )
+    signature_rejection_threshold: int = Field(
+        10, ge=0, le=1_000_000, alias="signatureRejectionThreshold"
+    )
+    ingest_age_alarm_seconds: int = Field(600, ge=60, le=1_209_600, alias="ingestAgeAlarmSeconds")
+
+    @field_validator("processor_max_concurrency")
+    @classmethod
+    def _below_reservation(cls, wanted: int | None, info: ValidationInfo) -> int | None:
+        """The SQS pollers may not scale past the processor's reserved concurrency: throttled
+        invocations return messages to the queue, and each return counts toward the DLQ."""
+        reserved = info.data.get("reserved_concurrency")
+        if reserved is None:
+            return wanted  # reservedConcurrency itself is invalid: that error says it all
+        if wanted is None and reserved <= MIN_MAPPING_CONCURRENCY:
+            msg = (
+                f"needs reservedConcurrency above {MIN_MAPPING_CONCURRENCY} (got {reserved}): the "
+                f"mapping's concurrency is at least {MIN_MAPPING_CONCURRENCY} and below it"
+            )
+            raise ValueError(msg)
+        if wanted is not None and wanted >= reserved:
+            msg = f"must be below reservedConcurrency ({reserved})"
+            raise ValueError(msg)
+        return wanted
 
     @field_validator("log_archive_role_arn")
     @classmethod
@@ -161,6 +193,14 @@ class StackConfig(BaseModel):
     @property
     def naming(self) -> Naming:
         return Naming(self.environment_suffix, self.environment, self.cost_center, self.owner)
+
+    @property
+    def mapping_max_concurrency(self) -> int:
+        """The SQS event source mapping's maximum concurrency: ``processorMaxConcurrency``, or
+        90% of the reservation (at least 2), leaving room for other invocations."""
+        if self.processor_max_concurrency is not None:
+            return self.processor_max_concurrency
+        return max(MIN_MAPPING_CONCURRENCY, self.reserved_concurrency * 9 // 10)
 
     @property
     def max_receive_count(self) -> int:

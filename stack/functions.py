@@ -43,6 +43,8 @@ class FunctionSettings:
     memory_mb: int
     timeout_seconds: int
     reserved_concurrency: int
+    mapping_max_concurrency: int
+    """The processor's SQS pollers stay below its reservation (never throttled into the DLQ)."""
     log_retention_days: int
     max_event_age_seconds: int
     log_level: str
@@ -125,6 +127,9 @@ class WebhookFunctions(pulumi.ComponentResource):
             function_name=self.processor.arn,
             batch_size=SQS_BATCH_SIZE,
             function_response_types=["ReportBatchItemFailures"],
+            scaling_config=aws.lambda_.EventSourceMappingScalingConfigArgs(
+                maximum_concurrency=settings.mapping_max_concurrency
+            ),
             tags=naming.tags(),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -219,6 +224,7 @@ class WebhookFunctions(pulumi.ComponentResource):
                     **environment,
                     "DLQ_URL": inputs.dlq_url,
                     "POWERTOOLS_SERVICE_NAME": kind,
+                    "POWERTOOLS_METRICS_NAMESPACE": naming.metrics_namespace,
                     "POWERTOOLS_LOG_LEVEL": settings.log_level,
                 }
             ),

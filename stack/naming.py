@@ -21,6 +21,14 @@ NAME_LIMITS: Final[Mapping[str, int]] = {
     "webhook-dlq-alarm": 255,  # CloudWatch alarm
     "webhook-receiver-errors-alarm": 255,  # CloudWatch alarm
     "webhook-processor-errors-alarm": 255,  # CloudWatch alarm
+    "webhook-receiver-throttles-alarm": 255,  # CloudWatch alarm
+    "webhook-processor-throttles-alarm": 255,  # CloudWatch alarm
+    "webhook-signature-rejections-alarm": 255,  # CloudWatch alarm
+    "webhook-failed-closed-alarm": 255,  # CloudWatch alarm
+    "webhook-enqueue-failures-alarm": 255,  # CloudWatch alarm
+    "webhook-ingest-age-alarm": 255,  # CloudWatch alarm
+    "payment-webhooks-dashboard": 255,  # CloudWatch dashboard
+    "payment-webhooks": 255,  # CloudWatch metrics namespace
     "webhook-events": 80,  # SQS queue
     "webhook-dlq": 80,  # SQS queue
     "webhook-receiver": 64,  # Lambda function
@@ -73,6 +81,11 @@ class Naming:
     def alarm_arn(self, region: str, account_id: str, alarm_type: str) -> str:
         """The ARN of this stack's alarm of that type (alarm names are fixed, so exact)."""
         return arn("cloudwatch", region, account_id, f"alarm:{self.name(alarm_type)}")
+
+    @property
+    def metrics_namespace(self) -> str:
+        """The CloudWatch namespace of this stack's own metrics: two stacks never mix."""
+        return self.name(PROJECT)
 
     def parameter(self, provider: str, value: str) -> str:
         """The SSM parameter path of one provider's signing value."""

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from stack.alerting import Alerting
+from stack.alerting import Alerting, Thresholds, watches
 from stack.config import StackConfig
+from stack.dashboard import PipelineDashboard
 from stack.functions import FunctionInputs, FunctionSettings, LogArchive, WebhookFunctions
 from stack.messaging import Messaging
 from stack.naming import REGION
@@ -65,6 +66,7 @@ class PaymentWebhooks(pulumi.ComponentResource):
                 memory_mb=config.lambda_memory_mb,
                 timeout_seconds=config.lambda_timeout_seconds,
                 reserved_concurrency=config.reserved_concurrency,
+                mapping_max_concurrency=config.mapping_max_concurrency,
                 log_retention_days=config.log_retention_days,
                 max_event_age_seconds=config.max_event_age_seconds,
                 log_level=config.log_level,
@@ -89,17 +91,34 @@ class PaymentWebhooks(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        function_names = {
+            "webhook-receiver": self.functions.receiver.name,
+            "webhook-processor": self.functions.processor.name,
+        }
         self.alerting = Alerting(
             naming,
             key_arn=key_arn,
             account_id=account_id,
             region=REGION,
-            dead_letter_queue_name=self.messaging.dead_letter_queue.name,
-            function_names={
-                "webhook-receiver": self.functions.receiver.name,
-                "webhook-processor": self.functions.processor.name,
-            },
+            watched=watches(
+                naming,
+                dead_letter_queue_name=self.messaging.dead_letter_queue.name,
+                ingest_queue_name=self.messaging.ingest_queue.name,
+                function_names=function_names,
+                thresholds=Thresholds(
+                    signature_rejections=config.signature_rejection_threshold,
+                    ingest_age_seconds=config.ingest_age_alarm_seconds,
+                ),
+            ),
             alert_email=config.alert_email,
+            opts=child,
+        )
+        self.dashboard = PipelineDashboard(
+            naming,
+            region=REGION,
+            function_names=function_names,
+            ingest_queue_name=self.messaging.ingest_queue.name,
+            dead_letter_queue_name=self.messaging.dead_letter_queue.name,
             opts=child,
         )
         self.outputs: dict[str, pulumi.Output[object]] = {
@@ -113,6 +132,7 @@ class PaymentWebhooks(pulumi.ComponentResource):
             "keyArn": key_arn,
             "keyAlias": self.security.alias.name,
             "alertsTopicArn": self.alerting.topic.arn,
+            "dashboardName": self.dashboard.dashboard.dashboard_name,
             "parameterNames": pulumi.Output.all(
                 **{env: p.name for env, p in self.secrets.parameters.items()}
             ),

@@ -8,9 +8,10 @@ not checkable rather than as passing.
 
 Calls (all read-only): DynamoDB DescribeTable, DescribeContinuousBackups; KMS
 GetKeyRotationStatus, GetKeyPolicy (3.6.1 evidence); SNS GetTopicAttributes (events and alerts
-topics); SQS GetQueueAttributes; Lambda GetFunctionConfiguration, GetFunctionConcurrency;
-CloudWatch Logs DescribeLogGroups; CloudWatch DescribeAlarms (the stack's alarms, by name: 10.7.2
-evidence); IAM ListRolePolicies (to name the inline policies), GetRolePolicy; SSM
+topics); SQS GetQueueAttributes; Lambda GetFunctionConfiguration, GetFunctionConcurrency,
+ListEventSourceMappings (the processor's SQS mapping and its maximum concurrency); CloudWatch
+Logs DescribeLogGroups; CloudWatch DescribeAlarms (the stack's alarms, by name: 10.7.2 evidence);
+IAM ListRolePolicies (to name the inline policies), GetRolePolicy; SSM
 DescribeParameters.
 """
 
@@ -248,6 +249,32 @@ def _function(rec: Recorder, stack: str, name: str) -> list[dict]:
     return out
 
 
+def _mappings(rec: Recorder, stack: str, function_name: str) -> list[dict]:
+    """The function's event source mappings (scaling_config: its maximum concurrency)."""
+    found = rec.call("lambda", "ListEventSourceMappings", FunctionName=function_name)
+    return [
+        _resource(
+            stack,
+            "aws:lambda/eventSourceMapping:EventSourceMapping",
+            f"{function_name}-mapping-{m['UUID']}",
+            {
+                "eventSourceArn": m.get("EventSourceArn"),
+                "functionName": m.get("FunctionArn"),
+                "batchSize": _number(m.get("BatchSize")),
+                "functionResponseTypes": m.get("FunctionResponseTypes"),
+                "scalingConfig": {
+                    "maximumConcurrency": _number(
+                        (m.get("ScalingConfig") or {}).get("MaximumConcurrency")
+                    )
+                },
+                "tags": None,  # not returned by ListEventSourceMappings
+            },
+            m.get("EventSourceMappingArn"),
+        )
+        for m in found.get("EventSourceMappings", [])
+    ]
+
+
 def alarm_names(alerts_topic_arn: str) -> list[str]:
     """The stack's alarm names, from the suffix of its alerts topic `payment-alerts-<suffix>`."""
     topic = alerts_topic_arn.rsplit(":", 1)[-1]
@@ -350,6 +377,7 @@ def collect(outputs: Mapping[str, Any], rec: Recorder, stack: str, region: str) 
     ]
     for name in (outputs["receiverFunctionName"], outputs["processorFunctionName"]):
         resources += _function(rec, stack, name)
+    resources += _mappings(rec, stack, outputs["processorFunctionName"])
     resources += _parameters(rec, stack, sorted(dict(outputs["parameterNames"]).values()))
     resources.sort(key=lambda r: r["urn"])
     return {"program": "live", "stack": stack, "resources": resources}

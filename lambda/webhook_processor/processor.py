@@ -37,7 +37,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from webhook_processor import clients
+from webhook_processor import clients, metrics
 from webhook_processor.config import ProcessorConfig
 from webhook_processor.envelope import Envelope
 from webhook_processor.exceptions import PoisonMessageError
@@ -266,6 +266,11 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
     due = [r for r in records if stored.get(r.key) in (Stored.NEW, Stored.UNPUBLISHED)]
     published = publish(config.topic_arn, due)
     marked = mark_published(config.table_name, [r for r in due if r.key in published])
+    now = datetime.now(UTC)
+    for record in records:
+        if stored.get(record.key) is Stored.NEW:
+            metrics.event_age(record.received_at, now)
+    duplicates = 0
     for key, message_ids in plan.messages_by_key.items():
         record = plan.records[key]
         state = stored.get(key)
@@ -288,6 +293,16 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
             )
         if not ok:
             failed.update(message_ids)
+        elif state is Stored.PUBLISHED:
+            duplicates += len(message_ids)  # stored and published before: redelivered
+        else:
+            duplicates += len(message_ids) - 1  # copies within this batch
+    metrics.count(metrics.RECORDS_STORED, sum(s is Stored.NEW for s in stored.values()))
+    metrics.count(metrics.DUPLICATES_SKIPPED, duplicates)
+    metrics.count(metrics.RECORDS_PUBLISHED, len(published))
+    metrics.count(metrics.EVENTS_IGNORED, len(plan.ignored))
+    metrics.count(metrics.POISON_MESSAGES, len(plan.poison))
+    metrics.count(metrics.MESSAGES_RETRIED, len(failed))
     annotate(tracer, records=len(records), failed=len(failed), poison=len(plan.poison))
     return failed
 
@@ -297,6 +312,7 @@ _batch = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     """Lambda entry point for the SQS event source mapping (ReportBatchItemFailures)."""
     config = ProcessorConfig.from_env(os.environ)

@@ -26,7 +26,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from webhook_processor import clients, signatures
+from webhook_processor import clients, metrics, signatures
 from webhook_processor.config import ReceiverConfig
 from webhook_processor.envelope import Envelope
 from webhook_processor.exceptions import ConfigurationError
@@ -151,13 +151,17 @@ def _route(config: ReceiverConfig, event: Mapping[str, Any]) -> tuple[str, bytes
     http = event.get("requestContext", {}).get("http", {})
     provider = str(event.get("rawPath") or http.get("path") or "").strip("/")
     if provider not in config.parameters or provider not in signatures.PROVIDERS:
+        metrics.delivery(metrics.REQUEST_REJECTED, reason="not_found")
         return response(404, "not found")
     if http.get("method") != "POST":
+        metrics.delivery(metrics.REQUEST_REJECTED, provider=provider, reason="method_not_allowed")
         return response(405, "method not allowed", {"allow": "POST"})
     body = _raw_body(event)
     if body is None:
+        metrics.delivery(metrics.REQUEST_REJECTED, provider=provider, reason="bad_request")
         return response(400, "bad request")
     if len(body) > config.max_body_bytes:
+        metrics.delivery(metrics.REQUEST_REJECTED, provider=provider, reason="payload_too_large")
         return response(413, "payload too large")
     return provider, body
 
@@ -174,10 +178,12 @@ def _verify(
             verdict = material.verifier(provider, refresh=True)(headers, body, now=now)
     except ConfigurationError as error:
         logger.error("signing material unusable: failing closed", extra={"error": str(error)})
+        metrics.delivery(metrics.FAILED_CLOSED, provider=provider)
         return response(503, "service unavailable")
     if verdict:
         return None
     logger.warning("signature rejected", extra={"provider": provider, "reason": verdict.reason})
+    metrics.delivery(metrics.SIGNATURE_REJECTED, provider=provider, reason=verdict.reason)
     return response(401, "unauthorized")
 
 
@@ -210,18 +216,23 @@ def receive(config: ReceiverConfig, event: Mapping[str, Any], now: float) -> dic
     error_code = clients.send_message(queue_url, message, reason=reason)
     if error_code:
         logger.error("enqueue failed", extra={"error": error_code})
+        metrics.delivery(metrics.ENQUEUE_FAILED, provider=provider)
         return response(503, "service unavailable")
+    outcome = metrics.DELIVERY_DEAD_LETTERED if reason else metrics.DELIVERY_ACCEPTED
+    metrics.delivery(outcome, provider=provider)
     logger.info("delivery accepted", extra={"provider": provider, "bytes": len(body)})
     return response(200, "accepted")
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Lambda entry point for the Function URL (payload format 2.0)."""
     try:
         config = ReceiverConfig.from_env(os.environ)
     except ConfigurationError as error:
         logger.error("receiver misconfigured: failing closed", extra={"error": str(error)})
+        metrics.delivery(metrics.FAILED_CLOSED)
         return response(503, "service unavailable")
     return receive(config, event, time.time())

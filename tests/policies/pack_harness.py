@@ -262,6 +262,7 @@ BASELINES: dict[str, tuple[str, str, dict[str, Any]]] = {
             "eventSourceArn": QUEUE_ARN,
             "functionName": "webhook-processor-dev",
             "batchSize": 10.0,
+            "scalingConfig": {"maximumConcurrency": 90.0},
             "tags": TAGS,
         },
     ),

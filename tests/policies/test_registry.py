@@ -64,7 +64,7 @@ def test_the_issue_rules_are_all_there() -> None:
         "required-tags", "resource-name-environment-suffix", "resource-not-protected",
         "resource-no-retain-on-delete", "aws-provider-allowed-region", "iam-no-wildcard-actions",
         "iam-no-wildcard-resources", "iam-no-pass-role", "iam-no-admin-policies",
-        "lambda-function-url-public-receiver-only",
+        "lambda-function-url-public-receiver-only", "lambda-sqs-mapping-max-concurrency",
     }  # fmt: skip
     assert {p.name for p in POLICIES} == expected
 

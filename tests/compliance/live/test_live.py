@@ -1,7 +1,8 @@
 """Live evidence against resources created in moto: every call recorded, same pack applied.
 
-The alerts topic and the three alarms are created as stack/alerting.py declares them (threshold
-0, one 5-minute period, actions to the alerts topic), so 10.7.2 is judged on what AWS returns.
+The alerts topic and every alarm are created from stack/alerting.py's own definitions (metric,
+dimensions, threshold, one 5-minute period, actions to the alerts topic), and the processor's
+SQS mapping with its maximum concurrency, so 10.7.2 is judged on what AWS returns.
 
 moto drops a function's DeadLetterConfig (moto 5.2.5 does not store it), so the dead-letter policy
 and checkov's CKV_AWS_116 report on every function even when the rest is compliant; the tests
@@ -31,6 +32,8 @@ from compliance.live import (
     collect,
 )
 from compliance.manifest import verify_manifest
+from stack.alerting import DLQ_ALARM, PERIOD_SECONDS, Thresholds, watches
+from stack.naming import Naming
 from tests.compliance.report_data import capture, resource
 
 pytestmark = pytest.mark.xdist_group("checkov")  # one worker computes the session scan once
@@ -45,6 +48,7 @@ CALLS = {
     "sqs:GetQueueAttributes",
     "lambda:GetFunctionConfiguration",
     "lambda:GetFunctionConcurrency",
+    "lambda:ListEventSourceMappings",
     "logs:DescribeLogGroups",
     "cloudwatch:DescribeAlarms",
     "iam:ListRolePolicies",
@@ -57,7 +61,7 @@ def _inputs(type_: str, part: str = "") -> dict:
     return resource(capture(), type_, part)["inputs"]
 
 
-def _alerting(key_arn: str, dlq_name: str, functions: list[str], *, dlq_alarm: bool) -> str:
+def _alerting(key_arn: str, functions: list[str], *, dlq_alarm: bool) -> str:
     """The alerts topic (CMK, TLS-only policy) and the alarms that notify it; returns its ARN."""
     sns = boto3.client("sns", region_name=REGION)
     events_policy = _inputs("aws:sns/topicPolicy:TopicPolicy")["policy"]
@@ -69,33 +73,27 @@ def _alerting(key_arn: str, dlq_name: str, functions: list[str], *, dlq_alarm: b
         },
     )["TopicArn"]
     cloudwatch = boto3.client("cloudwatch", region_name=REGION)
-    alarms = (
-        [
-            (
-                "webhook-dlq-alarm-dev",
-                "AWS/SQS",
-                "ApproximateNumberOfMessagesVisible",
-                "QueueName",
-                dlq_name,
-            )
-        ]
-        if dlq_alarm
-        else []
+    naming = Naming("dev", "development", "payments-platform", "payments-team@example.com")
+    watched = watches(
+        naming,
+        dead_letter_queue_name=naming.name("webhook-dlq"),
+        ingest_queue_name=naming.name("webhook-events"),
+        function_names={fn.removesuffix("-dev"): fn for fn in functions},
+        thresholds=Thresholds(signature_rejections=10, ingest_age_seconds=600),
     )
-    alarms += [
-        (f"{fn.removesuffix('-dev')}-errors-alarm-dev", "AWS/Lambda", "Errors", "FunctionName", fn)
-        for fn in functions
-    ]
-    for name, namespace, metric, dimension, value in alarms:
+    for resource_type, watch in watched.items():
+        if resource_type == DLQ_ALARM and not dlq_alarm:
+            continue
         cloudwatch.put_metric_alarm(
-            AlarmName=name,
-            Namespace=namespace,
-            MetricName=metric,
-            Statistic="Maximum" if namespace == "AWS/SQS" else "Sum",
-            Dimensions=[{"Name": dimension, "Value": value}],
-            Period=300,
+            AlarmName=naming.name(resource_type),
+            AlarmDescription=watch.description,
+            Namespace=watch.namespace,
+            MetricName=watch.metric,
+            Statistic=watch.statistic,
+            Dimensions=[{"Name": k, "Value": v} for k, v in watch.dimensions.items()],
+            Period=PERIOD_SECONDS,
             EvaluationPeriods=1,
-            Threshold=0,
+            Threshold=watch.threshold,
             ComparisonOperator="GreaterThanThreshold",
             TreatMissingData="notBreaching",
             AlarmActions=[arn],
@@ -104,7 +102,9 @@ def _alerting(key_arn: str, dlq_name: str, functions: list[str], *, dlq_alarm: b
     return arn
 
 
-def _deploy(*, rotation: bool = True, pitr: bool = True, dlq_alarm: bool = True) -> dict:
+def _deploy(
+    *, rotation: bool = True, pitr: bool = True, dlq_alarm: bool = True, concurrency: int = 90
+) -> dict:
     """Create the dev stack's resources in moto, as the capture describes them."""
     kms = boto3.client("kms", region_name=REGION)
     key = kms.create_key(Description="payment-webhooks CMK")["KeyMetadata"]
@@ -205,7 +205,16 @@ def _deploy(*, rotation: bool = True, pitr: bool = True, dlq_alarm: bool = True)
             Name=names[env], Value="UNSET: placeholder", Type="SecureString", KeyId=arn
         )
     functions = ["webhook-receiver-dev", "webhook-processor-dev"]
-    alerts_arn = _alerting(arn, "webhook-dlq-dev", functions, dlq_alarm=dlq_alarm)
+    lam.create_event_source_mapping(
+        EventSourceArn=sqs.get_queue_attributes(QueueUrl=ingest, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"],
+        FunctionName="webhook-processor-dev",
+        BatchSize=10,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        **({"ScalingConfig": {"MaximumConcurrency": concurrency}} if concurrency else {}),
+    )
+    alerts_arn = _alerting(arn, functions, dlq_alarm=dlq_alarm)
     return {
         "receiverUrl": "https://abc.lambda-url.us-east-1.on.aws/",
         "alertsTopicArn": alerts_arn,
@@ -304,6 +313,7 @@ def test_alerting_gaps_name_disabled_and_misdirected_alarms():
         {"actionsEnabled": True, "alarmActions": ["arn:aws:sns:us-east-1:1:other"]},
         {"actionsEnabled": True, "alarmActions": [arn]},
     ]
+    alarms += [{"actionsEnabled": True, "alarmActions": [arn]}] * (len(alarm_names(arn)) - 3)
     doc = {
         "resources": [
             {"type": "aws:cloudwatch/metricAlarm:MetricAlarm", "name": n, "inputs": i}
@@ -348,3 +358,37 @@ def test_calls_are_read_only_and_recorded_with_their_request():
 def test_missing_outputs_are_named():
     with pytest.raises(StackOutputsError, match="tableName"):
         collect({"keyArn": "x"}, Recorder({}), "dev", REGION)
+
+
+@mock_aws
+def test_the_mappings_concurrency_is_read_and_judged(tmp_path):
+    _, doc = _run(tmp_path, _deploy())
+    (mapping,) = [
+        r
+        for r in doc["capture"]["resources"]
+        if r["type"] == "aws:lambda/eventSourceMapping:EventSourceMapping"
+    ]
+    assert mapping["inputs"]["scalingConfig"] == {"maximumConcurrency": 90}
+    assert mapping["inputs"]["eventSourceArn"].endswith(":webhook-events-dev")
+    assert not [v for v in doc["violations"] if v["urn"] == mapping["urn"]]
+
+
+@mock_aws
+def test_an_uncapped_mapping_is_a_violation_live(tmp_path):
+    status, doc = _run(tmp_path, _deploy(concurrency=0))
+    (found,) = [v for v in doc["violations"] if v["policy"] == "lambda-sqs-mapping-max-concurrency"]
+    assert "scales to no maximum concurrency, not below the 100 executions" in found["message"]
+    assert status == 1
+
+
+@mock_aws
+def test_every_alarm_the_stack_declares_is_read(tmp_path):
+    _, doc = _run(tmp_path, _deploy())
+    read = {
+        r["name"]
+        for r in doc["capture"]["resources"]
+        if r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm"
+    }
+    assert len(read) == 9
+    assert {"webhook-signature-rejections-alarm-dev", "webhook-ingest-age-alarm-dev"} <= read
+    assert doc["alerting_gaps"] == []
