@@ -54,6 +54,12 @@ MEANING: Mapping[str, str] = {
     "logArchiveRoleArn": "the role (trusting `logs.amazonaws.com`) CloudWatch Logs uses to put "
     "into a Firehose or Kinesis stream",
     "alertEmail": "an address subscribed (after AWS's confirmation mail) to the alerts topic",
+    "processorMaxConcurrency": "the SQS mapping's maximum concurrency, below the processor's "
+    "reservation so throttled pollers do not push messages towards the DLQ",
+    "signatureRejectionThreshold": "signature rejections per period above which the receiver "
+    "alarms ([operations.md](operations.md))",
+    "ingestAgeAlarmSeconds": "age of the oldest ingest message above which the queue alarms "
+    "([operations.md](operations.md))",
 }
 
 
@@ -69,6 +75,7 @@ def _validated() -> dict[str, str]:
         "stream or a Kinesis stream ARN",
         "logArchiveRoleArn": "required with a Firehose or Kinesis stream, in the stream's "
         "account; with a Logs destination only when it admits a whole organisation",
+        "processorMaxConcurrency": "2-1000, below reservedConcurrency (unset: 90% of it)",
     }
 
 
