@@ -13,9 +13,10 @@ PAYPAL_VENV := .venv-paypal
 POLICY_VENV := policies/venv
 STACK ?= dev
 BUNDLE := build/lambda.zip
+POLICY_CONFIG := build/policy-config.$(STACK).json
 LAMBDA_SOURCES := $(shell find lambda -name '*.py' -not -path '*/__pycache__/*') lambda/requirements.txt
 
-.PHONY: help venv test fuzz lint format package preview compliance-report verify-evidence bench lock clean policy-venv preflight
+.PHONY: help venv test test-fast fuzz lint format docs package policy-config preview compliance-report verify-evidence bench lock clean policy-venv preflight
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -60,8 +61,29 @@ $(BUNDLE): $(VENV)/.installed $(LAMBDA_SOURCES) stack/bundle.py
 
 package: $(BUNDLE) ## Build the reproducible arm64 Lambda bundle (build/lambda.zip)
 
+# The fast lane: pure unit tests, no stack program run, moto, checkov, bundle or oracle venv.
+FAST_TESTS := tests/test_repository.py tests/test_docs.py \
+	tests/stack/test_config.py tests/stack/test_iam.py tests/stack/test_naming.py \
+	tests/stack/test_resource_policies.py \
+	tests/lambda/test_normalize.py tests/lambda/test_scrub.py tests/lambda/test_envelope_config.py \
+	tests/lambda/signatures/test_signatures_config.py \
+	tests/lambda/signatures/test_signatures_differences.py \
+	tests/lambda/signatures/test_signatures_fetch.py \
+	tests/lambda/signatures/test_signatures_paypal.py \
+	tests/lambda/signatures/test_signatures_properties.py \
+	tests/policies/test_helpers.py tests/policies/test_registry.py \
+	tests/policies/test_resource_policies.py tests/policies/test_stack_policies.py \
+	tests/compliance/test_catalog.py tests/compliance/test_manifest.py \
+	tests/compliance/test_policy_engine.py tests/compliance/checkov/test_plan.py \
+	tests/compliance/report/test_inputs.py tests/compliance/report/test_render.py \
+	tests/compliance/report/test_status.py
+
+# pytest exits 5 when it collects no test, so an empty suite fails the target (and .ci/run).
 test: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(CHECKOV_VENV)/.installed $(BUNDLE) ## Run the whole test suite (installs what it needs)
-	$(PY) -m pytest -n 2 -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadgroup -p no:cacheprovider
+
+test-fast: $(VENV)/.installed ## Unit tests only (seconds)
+	$(PY) -m pytest -n 0 -p no:cacheprovider -q $(FAST_TESTS)
 
 # The suite's hypothesis draws are fixed (profile "ci"); this searches new ones each run, more of
 # them, for the normalisers' totality.
@@ -77,13 +99,19 @@ format: $(VENV)/.installed ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-preview: $(VENV)/.installed $(BUNDLE) ## Offline preview of the stack (dev config) -> build/preview.json
-	$(PY) -m compliance preview --stack $(STACK) --json build/preview.json
+docs: $(VENV)/.installed ## Regenerate the docs generated from the code (config and policy tables, diagram)
+	$(PY) -m compliance docs
+
+policy-config: $(VENV)/.installed ## The pack settings of stack $(STACK) -> build/policy-config.$(STACK).json
+	$(PY) -m compliance policy-config --stack $(STACK) --output $(POLICY_CONFIG)
+
+preview: policy-config $(BUNDLE) ## Offline preview of the stack (dev config) -> build/preview.json
+	$(PY) -m compliance preview --stack $(STACK) --policy-pack-config $(POLICY_CONFIG) --json build/preview.json
 
 # The report runs `pytest -m evidence --junitxml=build/compliance/tests/junit.xml` itself; the
 # PayPal oracle's virtualenv is needed, or the 6.2.4 oracle tests skip and 6.2.4 is a gap.
-compliance-report: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(CHECKOV_VENV)/.installed $(BUNDLE) ## The PCI DSS compliance report and evidence (offline)
-	$(PY) -m compliance report --stack $(STACK)
+compliance-report: policy-config $(PAYPAL_VENV)/.installed $(CHECKOV_VENV)/.installed $(BUNDLE) ## The PCI DSS compliance report and evidence (offline)
+	$(PY) -m compliance report --stack $(STACK) --policy-pack-config $(POLICY_CONFIG)
 
 verify-evidence: $(VENV)/.installed ## Re-check build/compliance/ against its manifest.json
 	$(PY) -m compliance verify-evidence --dir build/compliance

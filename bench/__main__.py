@@ -19,6 +19,7 @@ from typing import Any
 
 import bench
 from bench import Measurement
+from compliance.files import FileFormatError, read_object
 
 OUTPUT = Path("build/bench.json")
 
@@ -68,14 +69,10 @@ def _previous(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        previous = json.loads(path.read_text())
-    except ValueError as exc:
-        msg = f"{path} is not JSON ({exc}); move it away to start afresh"
+        return read_object(path, what="bench results")
+    except FileFormatError as exc:
+        msg = f"{exc}; move it away to start afresh"
         raise SystemExit(msg) from exc
-    if not isinstance(previous, dict):
-        msg = f"{path} is not a bench results object; move it away to start afresh"
-        raise SystemExit(msg)
-    return previous
 
 
 def main(argv: list[str] | None = None) -> int:

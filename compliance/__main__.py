@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import importlib
-import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 # Each module exposes `register(subparsers)`, which adds its parser and sets `func=handler`,
 # where `handler(args: argparse.Namespace) -> int` returns the exit status.
@@ -16,6 +18,8 @@ SUBCOMMANDS: tuple[str, ...] = (
     "compliance.live.cli",
     "compliance.manifest",
     "compliance.preflight",
+    "compliance.policy_config",
+    "compliance.docs",
 )
 
 
@@ -37,10 +41,36 @@ def main(argv: list[str] | None = None) -> int:
     return handler(args)
 
 
+@contextlib.contextmanager
+def owned_event_loops() -> Iterator[None]:
+    """Give the Pulumi runtime event loops that are closed on the way out.
+
+    The SDK runs a program on the thread's current event loop and sends each mock-monitor call
+    to that loop's default executor, where the mock monitor sets a new loop on the worker thread
+    (`pulumi.runtime.sync_await._ensure_event_loop`). The SDK closes none of them, so their
+    finalisers report unclosed loops and sockets at interpreter exit. Here the main loop is an
+    `asyncio.Runner`'s, its executor's threads start with a loop of ours, and every one is closed
+    once the executor has been shut down (its threads joined).
+    """
+    worker_loops: list[asyncio.AbstractEventLoop] = []
+
+    def set_worker_loop() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        worker_loops.append(loop)
+
+    try:
+        with asyncio.Runner() as runner:
+            runner.get_loop().set_default_executor(
+                ThreadPoolExecutor(thread_name_prefix="pulumi-rpc", initializer=set_worker_loop)
+            )
+            yield
+    finally:
+        for loop in worker_loops:
+            loop.close()
+
+
 if __name__ == "__main__":
-    status = main()
-    # A program run under the Pulumi mocks leaves an event loop whose finaliser can print
-    # "Exception ignored in BaseEventLoop.__del__" at interpreter exit: flush and leave now.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
+    with owned_event_loops():
+        status = main()
+    sys.exit(status)

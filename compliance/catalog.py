@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from compliance.files import read_yaml
 
 CATALOG_FILE = Path(__file__).with_name("pci_dss_v4.yaml")
 FRAMEWORK = "PCI DSS"
@@ -87,7 +88,7 @@ class CatalogError(ValueError):
 
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
     """Parse and check the catalog: unique ids; gaps say how to fix them; N/A says why."""
-    catalog = Catalog.model_validate(yaml.safe_load(path.read_text()))
+    catalog = Catalog.model_validate(read_yaml(path))
     seen: set[str] = set()
     for req in catalog.requirements:
         if req.id in seen:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from compliance.files import FileFormatError, read_object
+
 MANIFEST = "manifest.json"
 DEFAULT_DIR = Path("build/compliance")
 
@@ -41,15 +43,24 @@ def write_manifest(root: Path, metadata: Mapping[str, Any]) -> Path:
     return path
 
 
+def _listed(path: Path) -> dict[str, str]:
+    """The manifest's path -> sha256 map."""
+    files = read_object(path, what="a manifest").get("files")
+    if not isinstance(files, dict):
+        msg = f'{path} is not a valid manifest: no "files" object'
+        raise FileFormatError(msg)
+    return files
+
+
 def verify_manifest(root: Path) -> list[str]:
     """Every problem found: missing, altered or unlisted files (empty list: intact)."""
     path = root / MANIFEST
     if not path.is_file():
         return [f"{path} is missing: run `make compliance-report` first"]
     try:
-        listed: dict[str, str] = json.loads(path.read_text())["files"]
-    except (ValueError, KeyError, TypeError) as exc:
-        return [f"{path} is not a valid manifest: {exc}"]
+        listed = _listed(path)
+    except FileFormatError as exc:
+        return [str(exc)]
     actual = _files(root)
     problems = [f"missing: {name}" for name in sorted(set(listed) - set(actual))]
     problems += [
@@ -68,7 +79,7 @@ def _handle(args: argparse.Namespace) -> int:
     if problems:
         print(f"verify-evidence: FAILED ({len(problems)} problems) in {args.dir}")
         return 1
-    count = len(json.loads((args.dir / MANIFEST).read_text())["files"])
+    count = len(_listed(args.dir / MANIFEST))
     print(f"verify-evidence: OK, {count} files match {args.dir / MANIFEST}")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,25 @@ def test_every_requirement_is_pinned(requirements: str) -> None:
             assert _PIN.match(line), f"{requirements}: unpinned {line!r}"
 
 
-def test_ci_runs_the_readme_test_command() -> None:
+def _make_dry_run(*targets: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "-n", *targets], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_every_make_target_ci_runs_exists() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
-    readme = (ROOT / "README.md").read_text()
-    assert "make test" in ci
-    assert "make test" in readme
-    assert "make compliance-report" in readme
+    targets = re.findall(r"^make ([a-z-]+)$", ci, re.M)
+    assert targets, ".ci/run runs no make target"
+    for target in targets:
+        dry = _make_dry_run(target)
+        assert dry.returncode == 0, f"make {target}: {dry.stderr}"
+
+
+def test_the_report_and_the_preview_use_the_generated_pack_config() -> None:
+    for target in ("preview", "compliance-report"):
+        commands = _make_dry_run(target).stdout
+        assert "compliance policy-config --stack dev --output build/policy-config.dev.json" in (
+            commands
+        ), target
+        assert "--policy-pack-config build/policy-config.dev.json" in commands, target

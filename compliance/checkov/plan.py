@@ -2,7 +2,8 @@
 
 checkov has no Pulumi framework; its Terraform plan reader is the closest door. It silently ignores
 camelCase keys and, without `configuration` references, treats checks that look for a connected
-resource as passing, so the conversion must be exact (see the platform notes, section 4).
+resource as passing, so the conversion must be exact (docs/compliance-report.md, "The checkov
+cross-scan").
 Pure functions only: the scan itself lives in compliance/checkov/scan.py.
 """
 

@@ -1,4 +1,4 @@
-"""Evidence from the deployed stack (`python -m compliance evidence --live`): read-only AWS calls,
+"""Evidence from the deployed stack (`python -m compliance evidence`): read-only AWS calls,
 each response recorded (aws.py), then judged by the same policy pack and checkov scan as the
 offline report (cli.py).
 

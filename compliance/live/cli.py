@@ -1,4 +1,4 @@
-"""`python -m compliance evidence --live --stack-outputs FILE`: evidence from the deployed stack.
+"""`python -m compliance evidence --stack-outputs FILE`: evidence from the deployed stack.
 
 Reads the deployed configuration with read-only boto3 calls (see compliance/live/aws.py), records
 every response with its time, and checks it with the same policy pack and checkov cross-scan as
@@ -24,10 +24,11 @@ def gather(args: argparse.Namespace, clients: dict[str, Any]) -> dict[str, Any]:
     """Collect, evaluate and assemble the live evidence document (clients injected for tests)."""
     from compliance.catalog import discover_policies
     from compliance.checkov import run_checkov
+    from compliance.files import read_object
     from compliance.live.aws import Recorder, alerting_gaps, collect
     from compliance.policy_engine import DEFAULT_PACK_DIR, evaluate
 
-    outputs = json.loads(args.stack_outputs.read_text())
+    outputs = read_object(args.stack_outputs, what="`pulumi stack output --json` output")
     recorder = Recorder(clients)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     capture = collect(outputs, recorder, args.stack, args.region)
@@ -62,9 +63,6 @@ def _handle(args: argparse.Namespace) -> int:
     from compliance.live.aws import CLIENTS, StackOutputsError
     from compliance.manifest import write_manifest
 
-    if not args.live:
-        print("error: only --live evidence is implemented; pass --live", file=sys.stderr)
-        return 2
     if args.output.exists():
         shutil.rmtree(args.output)  # stale files would otherwise enter the manifest
     args.output.mkdir(parents=True)
@@ -96,7 +94,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "evidence", help="evidence from the deployed stack (read-only AWS calls)"
     )
-    parser.add_argument("--live", action="store_true", help="read the deployed stack with boto3")
     parser.add_argument(
         "--stack-outputs",
         type=Path,

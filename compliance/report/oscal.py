@@ -21,7 +21,7 @@ from trestle.oscal import catalog as cat
 from trestle.oscal import component as comp
 
 from compliance.catalog import FRAMEWORK, FRAMEWORK_VERSION, Catalog
-from compliance.report.model import Evidence, RequirementResult
+from compliance.report.evidence import Evidence, RequirementResult
 
 NS = "https://github.com/payment-webhooks/payment-webhooks/ns/oscal"
 _ROOT = uuid.uuid5(uuid.NAMESPACE_URL, NS)

@@ -9,30 +9,17 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from compliance.report.model import Evidence
+from compliance.report.evidence import Evidence
 
 TEMPLATES = Path(__file__).with_name("templates")
 LABELS = {"met": "Met", "partial": "Partial", "gap": "Gap", "not_applicable": "Not applicable"}
 
-# The architecture picture is README.md's Mermaid diagram (one copy), with its SUFFIX placeholder
-# replaced by the captured stack's suffix; names it shows that the capture lacks are listed.
-README = Path(__file__).resolve().parents[2] / "README.md"
+# The architecture picture has one source, docs/architecture.mmd (`make docs` copies it into the
+# README and docs/architecture.md); the report replaces its SUFFIX placeholder with the captured
+# stack's suffix and lists the names it shows that the capture lacks.
+DIAGRAM = Path(__file__).resolve().parents[2] / "docs" / "architecture.mmd"
 PLACEHOLDER = "SUFFIX"
-_MERMAID = re.compile(r"^## Architecture\n.*?^```mermaid\n(.*?)^```", re.M | re.S)
 _NAMED = re.compile(rf"[a-z0-9][a-z0-9-]*-{PLACEHOLDER}\b")
-
-
-class DiagramError(ValueError):
-    """README.md has no architecture diagram to show."""
-
-
-def readme_diagram(readme: str) -> str:
-    """The Mermaid block of README.md's Architecture section."""
-    found = _MERMAID.search(readme)
-    if found is None:
-        msg = "README.md has no ```mermaid block in its ## Architecture section"
-        raise DiagramError(msg)
-    return found.group(1).rstrip("\n")
 
 
 def stack_suffix(names: Iterable[str]) -> str:
@@ -50,6 +37,7 @@ def architecture_diagram(
 ) -> tuple[str, list[str]]:
     """``diagram`` for this stack's suffix, and the resource names it shows that were not
     captured (a stale picture, or a capture without those resources)."""
+    diagram = diagram.rstrip("\n")
     names = {str(r["name"]) for r in resources if r.get("custom")}
     suffix = stack_suffix(names)
     shown = sorted({m.replace(PLACEHOLDER, suffix) for m in _NAMED.findall(diagram)})

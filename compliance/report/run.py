@@ -31,10 +31,12 @@ from compliance.catalog import (
     suppression_problems,
 )
 from compliance.checkov import CheckovError, ScanResult, load_skip_rules, run_checkov
+from compliance.files import FileFormatError, read_json
 from compliance.manifest import write_manifest
 from compliance.policy_engine import DEFAULT_PACK_DIR, PolicyEngineError, evaluate
 from compliance.preview.cli import find_repository_root
 from compliance.preview.config import ProjectError, load_config, load_project
+from compliance.report.evidence import Evidence, InputMode, RunMetadata, TestRecord
 from compliance.report.inputs import (
     InputFormatError,
     from_preview_json,
@@ -43,23 +45,9 @@ from compliance.report.inputs import (
     mask_secrets,
 )
 from compliance.report.junit import collection_errors, read_junit
-from compliance.report.model import (
-    Evidence,
-    InputMode,
-    RunMetadata,
-    TestRecord,
-    build_evidence,
-    evidence_test_records,
-    policy_results,
-)
 from compliance.report.oscal import write_oscal
-from compliance.report.render import (
-    README,
-    DiagramError,
-    architecture_diagram,
-    readme_diagram,
-    render,
-)
+from compliance.report.render import DIAGRAM, architecture_diagram, render
+from compliance.report.status import build_evidence, evidence_test_records, policy_results
 from stack.config import SECRET_KEYS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -105,10 +93,9 @@ def _read_capture(args: argparse.Namespace) -> tuple[dict[str, Any], InputMode, 
     if args.from_preview or args.from_stack_export:
         path: Path = args.from_preview or args.from_stack_export
         try:
-            doc = json.loads(path.read_text())
-        except (OSError, ValueError, RecursionError) as exc:
-            msg = f"cannot read {path} as JSON: {exc}"
-            raise InputError(msg) from exc
+            doc = read_json(path)
+        except FileFormatError as exc:
+            raise InputError(str(exc)) from exc
         try:
             if args.from_preview:
                 return from_preview_json(doc, str(path)), "pulumi-preview-json", str(path)
@@ -201,13 +188,13 @@ Diagram = tuple[str, list[str]]
 
 
 def report_diagram(
-    readme: Path, resources: Sequence[Mapping[str, Any]]
+    source: Path, resources: Sequence[Mapping[str, Any]]
 ) -> tuple[Diagram, list[str]]:
-    """README's architecture diagram for this stack; when it cannot be read, a placeholder and
-    the problem for `incomplete` (the report must not look whole without its diagram)."""
+    """The architecture diagram (docs/architecture.mmd) for this stack; when it cannot be read,
+    a placeholder and the problem for `incomplete` (the report must not look whole without it)."""
     try:
-        return architecture_diagram(readme_diagram(readme.read_text()), resources), []
-    except (OSError, DiagramError) as exc:
+        return architecture_diagram(source.read_text(encoding="utf-8"), resources), []
+    except (OSError, UnicodeDecodeError) as exc:
         problem = f"architecture diagram unavailable: {exc}"
         return (f'flowchart LR\n  missing["{problem}"]', []), [problem]
 
@@ -268,7 +255,7 @@ def generate(args: argparse.Namespace) -> tuple[Evidence, int]:
     if junit.exists():
         tests, problems = junit_evidence(junit)
         incomplete += problems
-    diagram, problems = report_diagram(README, capture["resources"])
+    diagram, problems = report_diagram(DIAGRAM, capture["resources"])
     incomplete += problems
 
     evidence = build_evidence(

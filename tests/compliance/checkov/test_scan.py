@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -10,15 +11,17 @@ from compliance.catalog import load_catalog
 from compliance.checkov.scan import CHECKOV, parse_results, run_checkov
 from tests.compliance.report_data import capture, resource
 
-pytestmark = pytest.mark.skipif(
-    not CHECKOV.exists(), reason="needs .venv-checkov (make .venv-checkov/.installed)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHECKOV.exists(), reason="needs .venv-checkov (make .venv-checkov/.installed)"
+    ),
+    pytest.mark.xdist_group("checkov"),  # one worker computes the session scan once
+]
 
 
-@pytest.fixture(scope="module")
-def clean_scan(tmp_path_factory):
-    out = tmp_path_factory.mktemp("checkov")
-    return run_checkov(capture()["resources"], out), out
+@pytest.fixture
+def clean_scan(dev_scan):
+    return dev_scan  # one scan per session (tests/compliance/conftest.py)
 
 
 def test_the_stack_scans_clean_with_every_resource_counted(clean_scan):
@@ -45,28 +48,35 @@ def test_conflicting_checks_are_skipped_with_their_written_reason(clean_scan):
     assert len(suppressed) == len(skipped)
 
 
-def test_an_unencrypted_queue_is_flagged(tmp_path):
+@pytest.fixture(scope="module")
+def broken_scan(tmp_path_factory):
+    """One scan of a capture with two independent faults: an unencrypted ingest queue and a
+    public Function URL on the processor."""
     doc = capture()
     queue = resource(doc, "aws:sqs/queue:Queue", "webhook-events")
     del queue["inputs"]["kmsMasterKeyId"]
     del queue["propertyDependencies"]["kmsMasterKeyId"]
-    scan = run_checkov(doc["resources"], tmp_path)
-    failed = {(r.check_id, r.address) for r in scan.results if r.outcome == "failed"}
-    assert ("CKV_AWS_27", "aws_sqs_queue.webhook-events-dev") in failed
-    assert not scan.ok
-    assert any("CKV_AWS_27" in p and "webhook-events-dev" in p for p in scan.problems)
-
-
-def test_a_public_url_on_another_function_is_not_excused(tmp_path):
-    doc = capture()
     url = json.loads(json.dumps(resource(doc, "aws:lambda/functionUrl:FunctionUrl")))
     processor = resource(doc, "aws:lambda/function:Function", "processor")
     url.update(urn=url["urn"] + "-p", name="webhook-processor-url-dev")
     url["inputs"]["functionName"] = processor["name"]
     url["propertyDependencies"] = {"functionName": [processor["urn"]]}
     doc["resources"].append(url)
-    scan = run_checkov(doc["resources"], tmp_path)
-    failed = {(r.check_id, r.address) for r in scan.results if r.outcome == "failed"}
+    return run_checkov(doc["resources"], tmp_path_factory.mktemp("broken"))
+
+
+def _failed(scan):
+    return {(r.check_id, r.address) for r in scan.results if r.outcome == "failed"}
+
+
+def test_an_unencrypted_queue_is_flagged(broken_scan):
+    assert ("CKV_AWS_27", "aws_sqs_queue.webhook-events-dev") in _failed(broken_scan)
+    assert not broken_scan.ok
+    assert any("CKV_AWS_27" in p and "webhook-events-dev" in p for p in broken_scan.problems)
+
+
+def test_a_public_url_on_another_function_is_not_excused(broken_scan):
+    failed = _failed(broken_scan)
     assert ("CKV_AWS_258", "aws_lambda_function_url.webhook-processor-url-dev") in failed
 
 
@@ -77,11 +87,12 @@ def test_a_scan_that_missed_resources_fails():
     assert "scanned 0 resources but the capture has 27" in scan.problems[0]
 
 
-def test_the_output_path_cannot_trip_checkovs_secret_regex(tmp_path):
+def test_the_output_path_cannot_trip_checkovs_secret_regex(clean_scan):
     # checkov leaks the plan path into Lambda environment maps; a 40-character run of
-    # [A-Za-z0-9/+=] in it used to fail CKV_AWS_45 (seen with /work/main/build/compliance/...)
-    out = tmp_path / ("x-" + "a" * 27) / "checkov"  # "aaa.../checkov/plan" is 40 characters
-    scan = run_checkov(capture()["resources"], out)
+    # [A-Za-z0-9/+=] in it used to fail CKV_AWS_45 (seen with /work/main/build/compliance/...).
+    # The session's scan writes under such a path (tests/compliance/conftest.py).
+    scan, out = clean_scan
+    assert max(len(run) for run in re.findall(r"[A-Za-z0-9/+=]+", f"{out}/plan")) >= 40
     assert scan.ok, scan.problems
 
 

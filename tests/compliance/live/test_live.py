@@ -4,7 +4,7 @@ The alerts topic and every alarm are created from stack/alerting.py's own defini
 dimensions, threshold, one 5-minute period, actions to the alerts topic), and the processor's
 SQS mapping with its maximum concurrency, so 10.7.2 is judged on what AWS returns.
 
-moto drops a function's DeadLetterConfig (platform notes, section 5), so the dead-letter policy
+moto drops a function's DeadLetterConfig (moto 5.2.5 does not store it), so the dead-letter policy
 and checkov's CKV_AWS_116 report on every function even when the rest is compliant; the tests
 name that explicitly instead of hiding it (the explicit-log-group policy still passes: the group
 exists by name).
@@ -21,6 +21,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+import compliance.checkov
 from compliance.__main__ import main
 from compliance.live import (
     CLIENTS,
@@ -35,6 +36,7 @@ from stack.alerting import DLQ_ALARM, PERIOD_SECONDS, Thresholds, watches
 from stack.naming import Naming
 from tests.compliance.report_data import capture, resource
 
+pytestmark = pytest.mark.xdist_group("checkov")  # one worker computes the session scan once
 REGION = "us-east-1"
 MOTO_BLIND = {"lambda-function-dead-letter-target"}
 CALLS = {
@@ -233,14 +235,23 @@ def _run(tmp_path, outputs) -> tuple[int, dict]:
     path.write_text(json.dumps(outputs))
     out = tmp_path / "live"
     status = main(
-        ["evidence", "--live", "--stack-outputs", str(path), "--stack", "dev", "--output", str(out)]
+        ["evidence", "--stack-outputs", str(path), "--stack", "dev", "--output", str(out)]
     )
     return status, json.loads((out / "live-evidence.json").read_text())
 
 
-@mock_aws
-def test_compliant_stack_every_call_recorded_and_only_moto_blind_spots_reported(tmp_path):
-    status, doc = _run(tmp_path, _deploy())
+@pytest.fixture(scope="module")
+def compliant(tmp_path_factory):
+    """One compliant deployment and its live evidence, judged once for the tests that read it."""
+    tmp_path = tmp_path_factory.mktemp("compliant")
+    with mock_aws():
+        outputs = _deploy()
+        status, doc = _run(tmp_path, outputs)
+    return outputs, status, doc, tmp_path / "live"
+
+
+def test_compliant_stack_every_call_recorded_and_only_moto_blind_spots_reported(compliant):
+    _, status, doc, out = compliant
     assert set(doc["metadata"]["read_only_calls"]) == CALLS
     for call in doc["calls"]:
         assert datetime.fromisoformat(call["time"]).tzinfo is not None
@@ -253,17 +264,15 @@ def test_compliant_stack_every_call_recorded_and_only_moto_blind_spots_reported(
     assert len(doc["checkov"]["problems"]) == 2
     assert all("CKV_AWS_116" in p for p in doc["checkov"]["problems"])
     assert status == 1
-    assert verify_manifest(tmp_path / "live") == []
+    assert verify_manifest(out) == []
     types = {r["type"] for r in doc["capture"]["resources"]}
     assert "aws:iam/rolePolicy:RolePolicy" in types
     assert "aws:ssm/parameter:Parameter" in types
     assert doc["alerting_gaps"] == []
 
 
-@mock_aws
-def test_alerts_topic_and_alarms_are_read_and_judged(tmp_path):
-    outputs = _deploy()
-    _, doc = _run(tmp_path, outputs)
+def test_alerts_topic_and_alarms_are_read_and_judged(compliant):
+    outputs, _, doc, _ = compliant
     by_name = {r["name"]: r for r in doc["capture"]["resources"]}
     topic = by_name["payment-alerts-dev"]["inputs"]
     assert topic["kmsMasterKeyId"] == outputs["keyArn"]
@@ -284,8 +293,14 @@ def test_alerts_topic_and_alarms_are_read_and_judged(tmp_path):
     assert not [p for p in doc["checkov"]["problems"] if "alarm" in p or "alerts" in p]
 
 
+@pytest.fixture
+def session_checkov(dev_scan, monkeypatch):
+    """For tests about the policies and alarms: checkov answered by the session's scan."""
+    monkeypatch.setattr(compliance.checkov, "run_checkov", lambda resources, out: dev_scan[0])
+
+
 @mock_aws
-def test_missing_alarm_is_an_alerting_gap_and_fails_the_run(tmp_path):
+def test_missing_alarm_is_an_alerting_gap_and_fails_the_run(tmp_path, session_checkov):
     status, doc = _run(tmp_path, _deploy(dlq_alarm=False))
     assert doc["alerting_gaps"] == ["alarm webhook-dlq-alarm-dev does not exist"]
     assert status == 1
@@ -317,7 +332,7 @@ def test_alerts_topic_that_is_not_the_stacks_is_named():
 
 
 @mock_aws
-def test_rotation_off_and_pitr_off_are_caught_by_the_same_policies(tmp_path):
+def test_rotation_off_and_pitr_off_are_caught_by_the_same_policies(tmp_path, session_checkov):
     _, doc = _run(tmp_path, _deploy(rotation=False, pitr=False))
     mandatory = {v["policy"]: v for v in doc["violations"] if v["level"] == "mandatory"}
     assert set(mandatory) - MOTO_BLIND == {

@@ -1,32 +1,19 @@
-"""The report's architecture picture is README.md's diagram, made concrete for the stack."""
+"""The report's architecture picture is docs/architecture.mmd, made concrete for the stack."""
 
 from __future__ import annotations
 
-import pytest
-
-from compliance.report.render import (
-    README,
-    DiagramError,
-    architecture_diagram,
-    readme_diagram,
-    stack_suffix,
-)
+from compliance.report.render import DIAGRAM, architecture_diagram, stack_suffix
 
 
 def _resources(*names: str) -> list[dict[str, object]]:
     return [{"name": n, "type": "t", "custom": True} for n in names]
 
 
-def test_the_readme_architecture_block_is_the_diagram():
-    diagram = readme_diagram(README.read_text())
+def test_the_diagram_source_is_a_mermaid_flowchart_of_the_stack():
+    diagram = DIAGRAM.read_text()
     assert diagram.startswith("flowchart")
     assert "webhook-receiver-SUFFIX" in diagram
     assert "```" not in diagram
-
-
-def test_a_readme_without_the_diagram_is_a_clear_error():
-    with pytest.raises(DiagramError, match="Architecture"):
-        readme_diagram("# Title\n\n## Architecture\n\nNo picture.\n")
 
 
 def test_the_suffix_is_what_every_name_ends_with():

@@ -1,13 +1,14 @@
 """`python -m compliance report` end to end, in its three input modes, and its outputs.
 
 The evidence tests' JUnit comes from a recorded run (data/evidence_junit.xml) so the suite does
-not run itself; the pytest invocation is tested on its own below.
+not run itself; the pytest invocation is tested on its own below. checkov runs for real in the
+session's stack-export report and in the offline preview's; the tests about other parts of the
+run reuse the session's scan of the same stack.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from trestle.oscal import assessment_results as ar
@@ -15,37 +16,36 @@ from trestle.oscal import catalog as cat
 from trestle.oscal import component as comp
 
 from compliance.__main__ import main
-from compliance.checkov import CHECKOV
 from compliance.manifest import verify_manifest
 from compliance.report import run
+from compliance.report.evidence import Evidence
 from compliance.report.junit import read_junit
-from compliance.report.model import Evidence
 from compliance.report.run import (
     finish_evidence_tests,
     junit_evidence,
     report_diagram,
     start_evidence_tests,
 )
-from tests.compliance.report_data import DATA, EXPORT_FILE, PREVIEW_FILE
+from tests.compliance.report_data import (
+    EXPORT_FILE,
+    JUNIT,
+    PREVIEW_FILE,
+    needs_checkov,
+    run_report,
+)
 
-JUNIT = DATA / "evidence_junit.xml"
-needs_checkov = pytest.mark.skipif(not CHECKOV.exists(), reason="needs .venv-checkov")
+pytestmark = pytest.mark.xdist_group("checkov")  # one worker computes the session scan once
 
 
-def _report(tmp_path: Path, *extra: str) -> tuple[int, Path]:
-    out = tmp_path / "compliance"
-    status = main(["report", "--output", str(out), "--junit", str(JUNIT), *extra])
-    return status, out
-
-
-@pytest.fixture(scope="module")
-def from_export(tmp_path_factory):
-    return _report(tmp_path_factory.mktemp("export"), "--from-stack-export", str(EXPORT_FILE))
+@pytest.fixture
+def session_scan(dev_scan, monkeypatch):
+    """The report's checkov step answered with the session's scan of the same stack."""
+    monkeypatch.setattr(run, "run_checkov", lambda resources, out_dir: dev_scan[0])
 
 
 @needs_checkov
-def test_stack_export_report_writes_the_whole_bundle(from_export):
-    _, out = from_export
+def test_stack_export_report_writes_the_whole_bundle(export_report):
+    _, out = export_report
     for name in (
         "report.md",
         "report.html",
@@ -63,8 +63,8 @@ def test_stack_export_report_writes_the_whole_bundle(from_export):
 
 
 @needs_checkov
-def test_stack_export_report_content(from_export):
-    status, out = from_export
+def test_stack_export_report_content(export_report):
+    status, out = export_report
     evidence = Evidence.model_validate_json((out / "evidence.json").read_text())
     assert evidence.metadata.input_mode == "pulumi-stack-export"
     assert evidence.summary.mandatory_violations == 0
@@ -93,8 +93,8 @@ def test_stack_export_report_content(from_export):
 
 
 @needs_checkov
-def test_oscal_documents_validate_and_carry_statuses(from_export):
-    _, out = from_export
+def test_oscal_documents_validate_and_carry_statuses(export_report):
+    _, out = export_report
     catalog = cat.Catalog.oscal_read(out / "oscal" / "catalog.json")
     ids = [c.id for g in catalog.groups or [] for c in g.controls or []]
     assert "pci-dss-10.5.1" in ids
@@ -113,8 +113,7 @@ def test_oscal_documents_validate_and_carry_statuses(from_export):
     assert (na.props or [])[0].value == "not_applicable"
 
 
-@needs_checkov
-def test_preview_json_report_and_a_mandatory_violation_fails_it(tmp_path):
+def test_preview_json_report_and_a_mandatory_violation_fails_it(tmp_path, session_scan):
     doc = json.loads(PREVIEW_FILE.read_text())
     for step in doc["steps"]:
         state = step.get("newState") or {}
@@ -122,7 +121,7 @@ def test_preview_json_report_and_a_mandatory_violation_fails_it(tmp_path):
             state["inputs"]["tracingConfig"] = {"mode": "PassThrough"}
     broken = tmp_path / "preview.json"
     broken.write_text(json.dumps(doc))
-    status, out = _report(tmp_path, "--from-preview", str(broken))
+    status, out = run_report(tmp_path, "--from-preview", str(broken))
     evidence = json.loads((out / "evidence.json").read_text())
     assert status == 1
     assert evidence["metadata"]["input_mode"] == "pulumi-preview-json"
@@ -137,36 +136,35 @@ def test_preview_json_report_and_a_mandatory_violation_fails_it(tmp_path):
 
 @needs_checkov
 def test_offline_preview_of_the_real_program(tmp_path):
-    status, out = _report(tmp_path)
+    status, out = run_report(tmp_path)
     evidence = Evidence.model_validate_json((out / "evidence.json").read_text())
     assert evidence.metadata.input_mode == "offline-preview"
     assert evidence.checkov["resource_count"] == evidence.checkov["expected_count"] > 20
     assert evidence.summary.mandatory_violations == 0
     assert status == 0, evidence.incomplete
     md = (out / "report.md").read_text()
-    assert "payment-alerts-dev" in md  # README.md's diagram, for this stack
+    assert "payment-alerts-dev" in md  # docs/architecture.mmd, for this stack
     assert "not in this capture" not in md  # every resource it names exists
 
 
 def test_an_unreadable_diagram_is_a_placeholder_and_named_incomplete(tmp_path):
     resources = [{"name": n, "custom": True} for n in ("payment-alerts-dev", "webhook-dlq-dev")]
-    no_section = tmp_path / "README.md"
-    no_section.write_text("# project\n\nNo architecture section.\n")
-    for readme in (tmp_path / "missing.md", no_section):
-        (diagram, not_captured), problems = report_diagram(readme, resources)
+    not_text = tmp_path / "binary.mmd"
+    not_text.write_bytes(b"\xff\xfe\x00")
+    for source in (tmp_path / "missing.mmd", not_text):
+        (diagram, not_captured), problems = report_diagram(source, resources)
         assert len(problems) == 1
         assert problems[0].startswith("architecture diagram unavailable: ")
         assert problems[0] in diagram
         assert not_captured == []
-    shown, problems = report_diagram(run.README, resources)
+    shown, problems = report_diagram(run.DIAGRAM, resources)
     assert problems == []
     assert "payment-alerts-dev" in shown[0]
 
 
-@needs_checkov
-def test_a_report_without_its_diagram_is_incomplete(tmp_path, monkeypatch):
-    monkeypatch.setattr(run, "README", tmp_path / "missing.md")
-    status, out = _report(tmp_path, "--from-stack-export", str(EXPORT_FILE))
+def test_a_report_without_its_diagram_is_incomplete(tmp_path, monkeypatch, session_scan):
+    monkeypatch.setattr(run, "DIAGRAM", tmp_path / "missing.mmd")
+    status, out = run_report(tmp_path, "--from-stack-export", str(EXPORT_FILE))
     evidence = Evidence.model_validate_json((out / "evidence.json").read_text())
     assert [p for p in evidence.incomplete if "architecture diagram" in p]
     assert status == 3
@@ -200,9 +198,8 @@ def test_evidence_markers_reach_the_junit_and_import_errors_are_reported(tmp_pat
     assert "test_unimportable" in problems[0]
 
 
-@needs_checkov
-def test_a_junit_inside_the_output_dir_survives_the_rebuild(tmp_path):
-    status, out = _report(tmp_path, "--from-stack-export", str(EXPORT_FILE))
+def test_a_junit_inside_the_output_dir_survives_the_rebuild(tmp_path, session_scan):
+    status, out = run_report(tmp_path, "--from-stack-export", str(EXPORT_FILE))
     again = main(
         [
             "report",
