@@ -34,6 +34,7 @@ from webhook_processor.config import ReceiverConfig
 from webhook_processor.envelope import Envelope, dead_letter
 from webhook_processor.exceptions import ConfigurationError
 from webhook_processor.observability import annotate, make_logger, make_tracer
+from webhook_processor.references import issued_fields
 from webhook_processor.scrub import scrub, scrub_text
 
 logger = make_logger()
@@ -208,7 +209,7 @@ def receive(config: ReceiverConfig, event: Mapping[str, Any], now: float) -> dic
         envelopes = [
             Envelope(
                 provider=provider,
-                payload=scrub(payload),
+                payload=scrub(payload, issued_fields(provider)),
                 received_at=_received_at(event, now),
                 correlation_id=logger.get_correlation_id() or str(uuid.uuid4()),
                 headers=scrub(

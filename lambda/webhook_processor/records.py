@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from webhook_processor.exceptions import PoisonMessageError
+from webhook_processor.references import without_issued
 from webhook_processor.scrub import REDACTED, scrub_text
 
 SCHEMA_VERSION = 2
@@ -127,7 +128,8 @@ class TransactionRecord:
             value = getattr(self, name)
             # An identifier is never rewritten (a scrubbed id would collide with others), so
             # one that holds a PAN, or was redacted upstream, makes the event unprocessable.
-            if REDACTED in value or scrub_text(value) != value:
+            checked = without_issued(self.provider, value)
+            if REDACTED in value or scrub_text(checked) != checked:
                 msg = f"{name} {scrub_text(value)!r} holds a card number; refusing the event"
                 raise PoisonMessageError(msg)
 

@@ -218,21 +218,28 @@ def _number_holds_pan(value: int | float | Decimal) -> bool:
     return any(scrub_text(text) != text for text in texts)
 
 
-def scrub(value: Any) -> Any:
+def scrub(value: Any, keep: Mapping[str, re.Pattern[str]] | None = None) -> Any:
     """A copy of a JSON-like value with sensitive fields and PAN-like digit chains redacted.
 
     Keys are scrubbed like values, and numbers of every JSON type are read as their digits: a
-    card number sent as a key or as a JSON number is still a card number.
+    card number sent as a key or as a JSON number is still a card number. ``keep`` names keys
+    whose string values stay verbatim when they have the given shape (identifiers a provider
+    issues itself, see ``webhook_processor.references``), at any depth.
     """
     if isinstance(value, str):
         return scrub_text(value)
     if isinstance(value, Mapping):
+        kept = keep or {}
         return {
-            scrub(key): REDACTED if is_sensitive_key(str(key)) else scrub(item)
+            scrub(key): item
+            if isinstance(item, str) and key in kept and kept[key].fullmatch(item)
+            else REDACTED
+            if is_sensitive_key(str(key))
+            else scrub(item, keep)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
-        return [scrub(item) for item in value]
+        return [scrub(item, keep) for item in value]
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return REDACTED if _number_holds_pan(value) else value
     return value

@@ -10,7 +10,7 @@ import pytest
 
 from compliance.__main__ import main
 from compliance.checkov import CHECKOV
-from compliance.report.model import Evidence
+from compliance.report.evidence import Evidence
 from tests.compliance.report_data import DATA
 
 JUNIT = DATA / "evidence_junit.xml"
