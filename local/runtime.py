@@ -1,0 +1,384 @@
+"""The runtime: moto on 127.0.0.1, the receiver over HTTP, the processor's event source mapping.
+
+Each function runs as one execution environment (one request or batch at a time, as a Lambda
+environment does); the HTTP server and the pollers are threads around them. Everything listens
+on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from compliance.preview import run_preview
+from local import ROOT
+from local.resources import Deployed, create
+
+LOOPBACK = "127.0.0.1"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+RECEIVER = "webhook_processor.receiver.handler"
+PROCESSOR = "webhook_processor.processor.handler"
+TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/", "application/xml")
+SUBSCRIBER = "local-subscriber"
+
+
+@dataclass
+class Context:
+    """The attributes Powertools reads from the Lambda context object."""
+
+    function_name: str
+    memory_limit_in_mb: int = 1024
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
+
+
+class LogSink(io.TextIOBase):
+    """Where the handlers' JSON log lines go: counted (lines, bytes), optionally kept."""
+
+    def __init__(self, keep: bool = False) -> None:
+        self.lines = 0
+        self.bytes = 0
+        self.kept: list[str] = []
+        self._keep = keep
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            self.lines += text.count("\n")
+            self.bytes += len(text.encode())
+            if self._keep:
+                self.kept.append(text)
+        return len(text)
+
+
+def function_url_event(
+    method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+) -> dict[str, Any]:
+    """The Function URL payload 2.0 event for one HTTP request (headers lower-cased; a body
+    that is not text is base64-encoded, as the service does)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    content_type = lowered.get("content-type", "")
+    text = not body or content_type.startswith(TEXT_TYPES)
+    try:
+        decoded = body.decode() if text else None
+    except UnicodeDecodeError:
+        decoded = None
+    now = time.time()
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": lowered,
+        "requestContext": {
+            "accountId": "anonymous",
+            "apiId": "local",
+            "domainName": lowered.get("host", LOOPBACK),
+            "domainPrefix": "local",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": LOOPBACK,
+                "userAgent": lowered.get("user-agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": datetime.fromtimestamp(now, UTC).strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(now * 1000),
+        },
+        "body": decoded if decoded is not None else base64.b64encode(body).decode(),
+        "isBase64Encoded": decoded is None,
+    }
+
+
+class Runtime:
+    """The platform running locally; use ``with Runtime.started(...) as runtime``."""
+
+    def __init__(self, stack: str = "dev", *, visibility_timeout: int | None = None) -> None:
+        self.stack = stack
+        self.visibility_override = visibility_timeout
+        self.receiver_lock = threading.Lock()
+        self.processor_lock = threading.Lock()
+        self.logs = LogSink()
+        self.latencies: list[float] = []
+        self.invocations = {"receiver": 0, "processor": 0, "processor_errors": 0}
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._clients: dict[str, Any] = {}
+        self._client_lock = threading.Lock()
+
+    # --- AWS -------------------------------------------------------------------------------
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call otherwise
+        self.moto = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        self.aws_url = f"http://{host}:{port}"
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": self.aws_url,
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "POWERTOOLS_TRACE_DISABLED": "true",
+                "POWERTOOLS_METRICS_NAMESPACE": "PaymentWebhooks",
+            }
+        )
+        os.environ.pop("AWS_PROFILE", None)
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of the moto server for the runtime's own calls (not the handlers')."""
+        import boto3
+
+        with self._client_lock:
+            if service not in self._clients:
+                self._clients[service] = boto3.session.Session().client(
+                    service, region_name=REGION, endpoint_url=self.aws_url
+                )
+            return self._clients[service]
+
+    def _deploy(self) -> Deployed:
+        preview = run_preview(ROOT, self.stack)
+        deployed = create(preview, self.client)
+        sqs, sns = self.client("sqs"), self.client("sns")
+        self.subscriber_url = sqs.create_queue(QueueName=f"{SUBSCRIBER}-{self.stack}")["QueueUrl"]
+        subscriber_arn = sqs.get_queue_attributes(
+            QueueUrl=self.subscriber_url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+        sns.subscribe(
+            TopicArn=deployed.topic_arn,
+            Protocol="sqs",
+            Endpoint=subscriber_arn,
+            Attributes={"RawMessageDelivery": "true"},
+        )
+        self.ingest_arn = sqs.get_queue_attributes(
+            QueueUrl=deployed.ingest_url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+        return deployed
+
+    def set_parameters(self, values: Mapping[str, str]) -> None:
+        """Overwrite SSM parameters (name -> value) with the signing material to use."""
+        ssm = self.client("ssm")
+        for name, value in values.items():
+            ssm.put_parameter(
+                Name=name, Value=value, Type="SecureString", KeyId=self.aws.key_arn, Overwrite=True
+            )
+
+    def _configure_handlers(self) -> None:
+        """Each function's environment from the preview, as one process can hold it: both
+        functions' variables together (they agree where they overlap)."""
+        for variables in self.aws.environments.values():
+            os.environ.update(variables)
+        os.environ["POWERTOOLS_SERVICE_NAME"] = "payment-webhooks"
+        from webhook_processor import clients, processor, receiver
+
+        clients.reset()
+        receiver._material = None
+        self.receiver, self.processor = receiver, processor
+        for module in (receiver, processor):
+            module.logger.registered_handler.setStream(self.logs)  # type: ignore[attr-defined]
+
+    # --- the receiver over HTTP --------------------------------------------------------------
+    def invoke_receiver(self, event: dict[str, Any]) -> dict[str, Any]:
+        with self.receiver_lock:
+            self.invocations["receiver"] += 1
+            return dict(self.receiver.handler(event, Context(f"webhook-receiver-{self.stack}")))
+
+    def _start_http(self, port: int) -> None:
+        runtime = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                started = time.perf_counter()
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path, _, query = self.path.partition("?")
+                event = function_url_event(self.command, path, query, dict(self.headers), body)
+                answer = runtime.invoke_receiver(event)
+                raw = answer.get("body") or ""
+                payload = base64.b64decode(raw) if answer.get("isBase64Encoded") else raw.encode()
+                self.send_response(int(answer.get("statusCode", 200)))
+                for name, value in (answer.get("headers") or {}).items():
+                    self.send_header(name, str(value))
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                runtime.latencies.append(time.perf_counter() - started)
+
+            do_POST = do_GET = do_PUT = do_DELETE = _serve  # noqa: N815 - http.server's names
+
+            def log_message(self, *_args: Any) -> None:
+                """Requests are counted, not printed."""
+
+        self.http = ThreadingHTTPServer((LOOPBACK, port), Handler)
+        self.http.daemon_threads = True
+        self.url = f"http://{LOOPBACK}:{self.http.server_address[1]}"
+        self._spawn(self.http.serve_forever)
+
+    # --- the processor's event source mapping --------------------------------------------------
+    def invoke_processor(self, batch: list[dict[str, Any]]) -> set[str] | None:
+        """One invocation; the ids of messages to leave on the queue, None if it died."""
+        event = {"Records": [self._record(m) for m in batch]}
+        with self.processor_lock:
+            self.invocations["processor"] += 1
+            try:
+                answer = self.processor.handler(event, Context(f"webhook-processor-{self.stack}"))
+            except Exception:  # an invocation error: the whole batch returns to the queue
+                self.invocations["processor_errors"] += 1
+                return None
+        return {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+
+    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": {},
+            "md5OfBody": message["MD5OfBody"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.ingest_arn,
+            "awsRegion": REGION,
+        }
+
+    def _poll(self) -> None:
+        """Long-poll batches of up to 10; delete what the function did not report as failed."""
+        sqs = self.client("sqs")
+        extra = (
+            {"VisibilityTimeout": self.visibility_override}
+            if self.visibility_override is not None
+            else {}
+        )
+        while not self._stop.is_set():
+            batch = sqs.receive_message(
+                QueueUrl=self.aws.ingest_url,
+                MaxNumberOfMessages=10,
+                WaitTimeSeconds=1,
+                AttributeNames=["All"],
+                **extra,
+            ).get("Messages", [])
+            if not batch:
+                continue
+            failed = self.invoke_processor(batch)
+            if failed is None:
+                continue
+            done = [m for m in batch if m["MessageId"] not in failed]
+            for start in range(0, len(done), 10):
+                sqs.delete_message_batch(
+                    QueueUrl=self.aws.ingest_url,
+                    Entries=[
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                        for i, m in enumerate(done[start : start + 10])
+                    ],
+                )
+
+    def _spawn(self, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def depth(self, url: str) -> int:
+        """Messages on a queue, visible or in flight."""
+        attributes = self.client("sqs").get_queue_attributes(
+            QueueUrl=url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return sum(int(v) for v in attributes.values())
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once the ingest queue is empty (nothing visible or in flight)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.depth(self.aws.ingest_url) == 0:
+                return True
+            time.sleep(0.2)
+        return False
+
+    @classmethod
+    @contextmanager
+    def started(
+        cls,
+        stack: str = "dev",
+        *,
+        port: int = 0,
+        pollers: int = 2,
+        visibility_timeout: int | None = None,
+    ) -> Iterator[Runtime]:
+        runtime = cls(stack, visibility_timeout=visibility_timeout)
+        saved = dict(os.environ)
+        runtime._start_moto()
+        try:
+            runtime.aws = runtime._deploy()
+            runtime._configure_handlers()
+            runtime._start_http(port)
+            for _ in range(pollers):
+                runtime._spawn(runtime._poll)
+            yield runtime
+        finally:
+            runtime._stop.set()
+            if hasattr(runtime, "http"):
+                runtime.http.shutdown()
+            for thread in runtime._threads:
+                thread.join(timeout=5)
+            runtime.moto.stop()
+            os.environ.clear()
+            os.environ.update(saved)
+
+    # --- what came out -------------------------------------------------------------------------
+    def messages(self, url: str) -> list[dict[str, Any]]:
+        """Every message now on a queue (received and made visible again)."""
+        sqs = self.client("sqs")
+        seen: dict[str, dict[str, Any]] = {}
+        for _ in range(10_000):
+            batch = sqs.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=10,
+                VisibilityTimeout=30,
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not batch:
+                break
+            seen.update((m["MessageId"], m) for m in batch)
+        for message in seen.values():
+            sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+            )
+        return list(seen.values())
+
+    def published(self) -> list[dict[str, Any]]:
+        """The records delivered to the subscriber queue (raw message delivery)."""
+        return [json.loads(m["Body"]) for m in self.messages(self.subscriber_url)]
+
+    def stored(self) -> list[dict[str, Any]]:
+        dynamodb = self.client("dynamodb")
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"TableName": self.aws.table_name}
+        while True:
+            page = dynamodb.scan(**kwargs)
+            items.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
