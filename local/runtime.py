@@ -8,12 +8,14 @@ on 127.0.0.1 only.
 from __future__ import annotations
 
 import base64
+import http.client
 import io
 import json
 import logging
 import os
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -33,6 +35,17 @@ RECEIVER = "webhook_processor.receiver.handler"
 PROCESSOR = "webhook_processor.processor.handler"
 TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/", "application/xml")
 SUBSCRIBER = "local-subscriber"
+
+
+class SettingsError(ValueError):
+    """Verifier settings the local receiver cannot be given (the message names the key)."""
+
+
+def _text(value: Any) -> str:
+    """A setting as an SSM parameter or environment variable holds it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 @dataclass
@@ -109,6 +122,39 @@ def function_url_event(
     }
 
 
+_connections = threading.local()
+
+
+def post(url: str, body: bytes, headers: Mapping[str, str], timeout: float = 30) -> int:
+    """POST to the local receiver (``http://127.0.0.1:PORT/path``) over a kept-alive
+    connection per thread; the status code."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or parts.hostname != LOOPBACK:
+        msg = f"url {url!r}: only http://{LOOPBACK} is served locally"
+        raise ValueError(msg)
+    key = (parts.hostname, parts.port)
+    try:
+        return _send(key, parts.path, body, headers, timeout)
+    except (http.client.HTTPException, ConnectionError):
+        # A kept-alive connection the server closed meanwhile: reconnect once.
+        _connections.open.pop(key).close()
+        return _send(key, parts.path, body, headers, timeout)
+
+
+def _send(
+    key: tuple[str, int | None], path: str, body: bytes, headers: Mapping[str, str], timeout: float
+) -> int:
+    if not hasattr(_connections, "open"):
+        _connections.open = {}
+    if key not in _connections.open:
+        _connections.open[key] = http.client.HTTPConnection(LOOPBACK, key[1], timeout=timeout)
+    connection = _connections.open[key]
+    connection.request("POST", path, body=body, headers=dict(headers))
+    answer = connection.getresponse()
+    answer.read()
+    return answer.status
+
+
 class Runtime:
     """The platform running locally; use ``with Runtime.started(...) as runtime``."""
 
@@ -124,6 +170,14 @@ class Runtime:
         self._threads: list[threading.Thread] = []
         self._clients: dict[str, Any] = {}
         self._client_lock = threading.Lock()
+        # Set as the runtime starts (``started``).
+        self.aws_url: str
+        self.aws: Deployed
+        self.url: str
+        self.subscriber_url: str
+        self.ingest_arn: str
+        self.receiver: Any  # the handler modules, imported once the environment is set
+        self.processor: Any
 
     # --- AWS -------------------------------------------------------------------------------
     def _start_moto(self) -> None:
@@ -176,13 +230,45 @@ class Runtime:
         )["Attributes"]["QueueArn"]
         return deployed
 
-    def set_parameters(self, values: Mapping[str, str]) -> None:
-        """Overwrite SSM parameters (name -> value) with the signing material to use."""
-        ssm = self.client("ssm")
-        for name, value in values.items():
-            ssm.put_parameter(
-                Name=name, Value=value, Type="SecureString", KeyId=self.aws.key_arn, Overwrite=True
+    def configure(self, provider: str, settings: Mapping[str, Any]) -> None:
+        """Give the receiver ``provider``'s verifier settings (the ``webhook_processor verify
+        --config`` format) the way the stack does: secrets into their SSM parameters, plain
+        options into the function's environment. SettingsError names a key it cannot take."""
+        from webhook_processor import signatures
+        from webhook_processor.config import PROVIDER_OPTIONS, PROVIDER_PARAMETERS
+
+        if provider not in PROVIDER_PARAMETERS:
+            msg = f"provider {provider!r}: the receiver routes only {sorted(PROVIDER_PARAMETERS)}"
+            raise SettingsError(msg)
+        parameters, options = PROVIDER_PARAMETERS[provider], PROVIDER_OPTIONS.get(provider, {})
+        unknown = sorted(set(settings) - set(parameters) - set(options))
+        if unknown:
+            msg = (
+                f"{provider}: setting {unknown[0]!r} is not one the deployed receiver reads "
+                f"(it reads {sorted({*parameters, *options})})"
             )
+            raise SettingsError(msg)
+        missing = sorted(set(parameters) - set(settings))
+        if missing:
+            msg = f"{provider}: setting {missing[0]!r} is required"
+            raise SettingsError(msg)
+        try:
+            signatures.verifier(provider, settings)
+        except signatures.ConfigError as error:
+            raise SettingsError(str(error)) from None
+        ssm = self.client("ssm")
+        for key, variable in parameters.items():
+            ssm.put_parameter(
+                Name=os.environ[variable],
+                Value=_text(settings[key]),
+                Type="SecureString",
+                KeyId=self.aws.key_arn,
+                Overwrite=True,
+            )
+        for key, variable in options.items():
+            if key in settings:
+                os.environ[variable] = _text(settings[key])
+        self.receiver._material = None  # the next request reads the new material
 
     def _configure_handlers(self) -> None:
         """Each function's environment from the preview, as one process can hold it: both
@@ -193,10 +279,10 @@ class Runtime:
         from webhook_processor import clients, processor, receiver
 
         clients.reset()
-        receiver._material = None
         self.receiver, self.processor = receiver, processor
+        self.receiver._material = None
         for module in (receiver, processor):
-            module.logger.registered_handler.setStream(self.logs)  # type: ignore[attr-defined]
+            module.logger.registered_handler.setStream(self.logs)
 
     # --- the receiver over HTTP --------------------------------------------------------------
     def invoke_receiver(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -299,6 +385,11 @@ class Runtime:
         thread.start()
         self._threads.append(thread)
 
+    def stop_receiving(self) -> None:
+        """Refuse new connections; the pollers keep draining what was accepted."""
+        self.http.shutdown()
+        self.http.server_close()
+
     # --- lifecycle ---------------------------------------------------------------------------
     def depth(self, url: str) -> int:
         """Messages on a queue, visible or in flight."""
@@ -341,6 +432,7 @@ class Runtime:
             runtime._stop.set()
             if hasattr(runtime, "http"):
                 runtime.http.shutdown()
+                runtime.http.server_close()
             for thread in runtime._threads:
                 thread.join(timeout=5)
             runtime.moto.stop()
