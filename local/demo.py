@@ -68,7 +68,7 @@ def outcomes(runtime: Runtime, answers: list[tuple[Delivery, int]]) -> dict[str,
         row["accepted" if status == 200 else "rejected"] += 1
     for item in runtime.stored():
         counts.setdefault(item["provider"]["S"], Counter())["stored"] += 1
-    for record in runtime.published():
+    for record in runtime.records:
         counts.setdefault(record["provider"], Counter())["published"] += 1
     for message in runtime.messages(runtime.aws.dlq_url):
         reason = message.get("MessageAttributes", {}).get("reason", {}).get("StringValue", "")

@@ -166,6 +166,8 @@ class Runtime:
         self.logs = LogSink()
         self.latencies: list[float] = []
         self.invocations = {"receiver": 0, "processor": 0, "processor_errors": 0}
+        self.durations: dict[str, list[float]] = {"receiver": [], "processor": []}
+        self.records: list[dict[str, Any]] = []  # what the subscriber queue received
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._clients: dict[str, Any] = {}
@@ -288,7 +290,10 @@ class Runtime:
     def invoke_receiver(self, event: dict[str, Any]) -> dict[str, Any]:
         with self.receiver_lock:
             self.invocations["receiver"] += 1
-            return dict(self.receiver.handler(event, Context(f"webhook-receiver-{self.stack}")))
+            started = time.perf_counter()
+            answer = dict(self.receiver.handler(event, Context(f"webhook-receiver-{self.stack}")))
+            self.durations["receiver"].append(time.perf_counter() - started)
+            return answer
 
     def _start_http(self, port: int) -> None:
         runtime = self
@@ -329,11 +334,14 @@ class Runtime:
         event = {"Records": [self._record(m) for m in batch]}
         with self.processor_lock:
             self.invocations["processor"] += 1
+            started = time.perf_counter()
             try:
                 answer = self.processor.handler(event, Context(f"webhook-processor-{self.stack}"))
             except Exception:  # an invocation error: the whole batch returns to the queue
                 self.invocations["processor_errors"] += 1
                 return None
+            finally:
+                self.durations["processor"].append(time.perf_counter() - started)
         return {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
 
     def _record(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -380,6 +388,22 @@ class Runtime:
                     ],
                 )
 
+    def _subscribe(self) -> None:
+        """The subscriber: take every record the topic delivered to its queue."""
+        sqs = self.client("sqs")
+        while not self._stop.is_set():
+            batch = sqs.receive_message(
+                QueueUrl=self.subscriber_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+            ).get("Messages", [])
+            if not batch:
+                continue
+            self.records.extend(json.loads(m["Body"]) for m in batch)
+            sqs.delete_message_batch(
+                QueueUrl=self.subscriber_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in
+                         enumerate(batch)],
+            )  # fmt: skip
+
     def _spawn(self, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, daemon=True)
         thread.start()
@@ -400,10 +424,10 @@ class Runtime:
         return sum(int(v) for v in attributes.values())
 
     def wait_idle(self, timeout: float) -> bool:
-        """True once the ingest queue is empty (nothing visible or in flight)."""
+        """True once the ingest and subscriber queues are empty (nothing visible or in flight)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.depth(self.aws.ingest_url) == 0:
+            if self.depth(self.aws.ingest_url) == 0 and self.depth(self.subscriber_url) == 0:
                 return True
             time.sleep(0.2)
         return False
@@ -427,6 +451,7 @@ class Runtime:
             runtime._start_http(port)
             for _ in range(pollers):
                 runtime._spawn(runtime._poll)
+            runtime._spawn(runtime._subscribe)
             yield runtime
         finally:
             runtime._stop.set()
@@ -459,10 +484,6 @@ class Runtime:
                 QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
             )
         return list(seen.values())
-
-    def published(self) -> list[dict[str, Any]]:
-        """The records delivered to the subscriber queue (raw message delivery)."""
-        return [json.loads(m["Body"]) for m in self.messages(self.subscriber_url)]
 
     def stored(self) -> list[dict[str, Any]]:
         dynamodb = self.client("dynamodb")
