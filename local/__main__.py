@@ -45,19 +45,21 @@ def demo(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM, then drain the ingest queue and exit 0."""
-    from local.runtime import Runtime, SettingsError
+    from local.runtime import Runtime, SettingsError, check_settings
 
     settings = _settings(args.config_file)
+    try:
+        for provider, values in settings.items():
+            check_settings(provider, values)
+    except SettingsError as exc:
+        msg = f"config file {args.config_file}: {exc}"
+        raise UsageError(msg) from None
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     with Runtime.started(args.stack, port=args.port) as runtime:
-        try:
-            for provider, values in settings.items():
-                runtime.configure(provider, values)
-        except SettingsError as exc:
-            msg = f"config file {args.config_file}: {exc}"
-            raise UsageError(msg) from None
+        for provider, values in settings.items():
+            runtime.configure(provider, values)
         print(f"ready {runtime.url} aws={runtime.aws_url}", flush=True)
         stop.wait()
         runtime.stop_receiving()

@@ -52,6 +52,16 @@ class Meter:
                     self.sns_chunks += max(1, -(-len(entry["Message"].encode()) // 65536))
 
 
+def _key(data: dict[str, Any]) -> str:
+    """The record an action or message is about: its event id wherever it appears."""
+    for value in (data, data.get("Put", {}).get("Item", {}), data.get("Update", {}).get("Key", {})):
+        for name in ("event_id", "timestamp"):
+            found = value.get(name)
+            if found:
+                return str(found.get("S") if isinstance(found, dict) else found).split("#")[-1]
+    return json.dumps(data, sort_keys=True)
+
+
 class InvocationDiedError(RuntimeError):
     """Raised into the processor to end an invocation mid-batch (a crash, a timeout)."""
 
@@ -76,44 +86,52 @@ class Faults:
     (the published_at write throttled), ``publish`` (PublishBatch fails), ``partial`` (one
     entry of a PublishBatch fails), ``die`` (the invocation dies after storing, before
     publishing). ``injected`` counts what fired.
+
+    A call fires a fault only if none of its items was in a faulted call before: every message
+    meets at most one fault, so none fails ``maxReceiveCount`` times and a dead letter means a
+    real defect, not bad luck.
     """
 
     every: dict[str, int]
     injected: Counter[str] = field(default_factory=Counter)
     _seen: Counter[str] = field(default_factory=Counter)
+    _hit: set[str] = field(default_factory=set)
     _dropped: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def _fires(self, kind: str) -> bool:
+    def _fires(self, kind: str, items: set[str]) -> bool:
         with self._lock:
-            if kind not in self.every:
+            if kind not in self.every or items & self._hit:
                 return False
             self._seen[kind] += 1
             if self._seen[kind] % self.every[kind]:
                 return False
             self.injected[kind] += 1
+            self._hit |= items
             return True
 
     def dynamodb(self, params: dict[str, Any], **_: Any) -> None:
         items = params.get("TransactItems", [])
+        keys = {_key(action) for action in items}
         if any("Update" in action for action in items):
-            if self._fires("marker"):
+            if self._fires("marker", keys):
                 raise _error(THROTTLED, "TransactWriteItems")
             return
-        if self._fires("throttle"):
+        if self._fires("throttle", keys):
             raise _error(THROUGHPUT, "TransactWriteItems")
-        if self._fires("cancel"):
+        if self._fires("cancel", keys):
             reasons = [{"Code": "TransactionConflict"}] + [{"Code": "None"}] * (len(items) - 1)
             raise _error(CANCELLED, "TransactWriteItems", CancellationReasons=reasons)
 
     def sns(self, params: dict[str, Any], **_: Any) -> None:
-        if self._fires("die"):
+        entries = params.get("PublishBatchRequestEntries", [])
+        keys = {_key(json.loads(entry["Message"])) for entry in entries}
+        if self._fires("die", keys):
             msg = "injected: the invocation died mid-batch"
             raise InvocationDiedError(msg)
-        if self._fires("publish"):
+        if self._fires("publish", keys):
             raise _error(INTERNAL, "PublishBatch")
-        entries = params.get("PublishBatchRequestEntries", [])
-        if len(entries) > 1 and self._fires("partial"):
+        if len(entries) > 1 and self._fires("partial", keys):
             self._dropped.append(entries.pop()["Id"])
 
     def sns_answer(self, parsed: dict[str, Any], **_: Any) -> None:

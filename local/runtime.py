@@ -122,6 +122,37 @@ def function_url_event(
     }
 
 
+def check_settings(
+    provider: str, settings: Mapping[str, Any]
+) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """Check ``provider``'s verifier settings (the ``webhook_processor verify --config``
+    format) against what the deployed receiver reads; its (SSM parameter, environment option)
+    variables by setting. SettingsError names the key it cannot take."""
+    from webhook_processor import signatures
+    from webhook_processor.config import PROVIDER_OPTIONS, PROVIDER_PARAMETERS
+
+    if provider not in PROVIDER_PARAMETERS:
+        msg = f"provider {provider!r}: the receiver routes only {sorted(PROVIDER_PARAMETERS)}"
+        raise SettingsError(msg)
+    parameters, options = PROVIDER_PARAMETERS[provider], PROVIDER_OPTIONS.get(provider, {})
+    unknown = sorted(set(settings) - set(parameters) - set(options))
+    if unknown:
+        msg = (
+            f"{provider}: setting {unknown[0]!r} is not one the deployed receiver reads "
+            f"(it reads {sorted({*parameters, *options})})"
+        )
+        raise SettingsError(msg)
+    missing = sorted(set(parameters) - set(settings))
+    if missing:
+        msg = f"{provider}: setting {missing[0]!r} is required"
+        raise SettingsError(msg)
+    try:
+        signatures.verifier(provider, settings)
+    except signatures.ConfigError as error:
+        raise SettingsError(str(error)) from None
+    return parameters, options
+
+
 _connections = threading.local()
 
 
@@ -190,6 +221,8 @@ class Runtime:
         self.moto.start()
         host, port = self.moto.get_host_and_port()
         self.aws_url = f"http://{host}:{port}"
+        # moto's backends are per process: a second runtime in one process starts empty.
+        post(f"{self.aws_url}/moto-api/reset", b"", {})
         os.environ.update(
             {
                 "AWS_ENDPOINT_URL": self.aws_url,
@@ -233,31 +266,9 @@ class Runtime:
         return deployed
 
     def configure(self, provider: str, settings: Mapping[str, Any]) -> None:
-        """Give the receiver ``provider``'s verifier settings (the ``webhook_processor verify
-        --config`` format) the way the stack does: secrets into their SSM parameters, plain
-        options into the function's environment. SettingsError names a key it cannot take."""
-        from webhook_processor import signatures
-        from webhook_processor.config import PROVIDER_OPTIONS, PROVIDER_PARAMETERS
-
-        if provider not in PROVIDER_PARAMETERS:
-            msg = f"provider {provider!r}: the receiver routes only {sorted(PROVIDER_PARAMETERS)}"
-            raise SettingsError(msg)
-        parameters, options = PROVIDER_PARAMETERS[provider], PROVIDER_OPTIONS.get(provider, {})
-        unknown = sorted(set(settings) - set(parameters) - set(options))
-        if unknown:
-            msg = (
-                f"{provider}: setting {unknown[0]!r} is not one the deployed receiver reads "
-                f"(it reads {sorted({*parameters, *options})})"
-            )
-            raise SettingsError(msg)
-        missing = sorted(set(parameters) - set(settings))
-        if missing:
-            msg = f"{provider}: setting {missing[0]!r} is required"
-            raise SettingsError(msg)
-        try:
-            signatures.verifier(provider, settings)
-        except signatures.ConfigError as error:
-            raise SettingsError(str(error)) from None
+        """Give the receiver ``provider``'s verifier settings the way the stack does: secrets
+        into their SSM parameters, plain options into the function's environment."""
+        parameters, options = check_settings(provider, settings)
         ssm = self.client("ssm")
         for key, variable in parameters.items():
             ssm.put_parameter(
