@@ -16,7 +16,7 @@ BUNDLE := build/lambda.zip
 POLICY_CONFIG := build/policy-config.$(STACK).json
 LAMBDA_SOURCES := $(shell find lambda -name '*.py' -not -path '*/__pycache__/*') lambda/requirements.txt
 
-.PHONY: help venv test test-fast fuzz lint format docs package policy-config preview compliance-report verify-evidence bench lock clean policy-venv preflight
+.PHONY: help venv test test-fast fuzz lint format docs package policy-config preview compliance-report verify-evidence bench lock clean policy-venv preflight demo soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -118,6 +118,14 @@ verify-evidence: $(VENV)/.installed ## Re-check build/compliance/ against its ma
 
 bench: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(BUNDLE) ## Benchmarks -> build/bench.json
 	$(PY) -m bench
+
+demo: $(VENV)/.installed $(BUNDLE) ## Sample deliveries through the whole platform on 127.0.0.1 (docs/local.md)
+	$(PY) -m local --stack $(STACK) demo
+
+SOAK_DELIVERIES ?= 10000
+SOAK_CONCURRENCY ?= 8
+soak: $(VENV)/.installed $(BUNDLE) ## Load and injected faults on the local platform -> build/soak.json
+	$(PY) -m local --stack $(STACK) soak --deliveries $(SOAK_DELIVERIES) --concurrency $(SOAK_CONCURRENCY)
 
 lock: ## Re-pin requirements-dev.txt from requirements-dev.in
 	rm -rf build/lock-venv
