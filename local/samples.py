@@ -50,7 +50,15 @@ def stripe_event(kind: str, n: int) -> dict[str, Any]:
         "captured": True,
         "currency": "usd",
         "payment_intent": intent,
-    }
+        "refunds": {
+            "object": "list",
+            "data": [
+                {"id": f"re_local{n:08d}", "object": "refund", "amount": 500, "charge":
+                 f"ch_local{n:08d}", "created": EVENT_TIME + n, "currency": "usd",
+                 "payment_intent": intent, "status": "succeeded"},
+            ],
+        },
+    }  # fmt: skip
     objects = {
         "completed": (
             "payment_intent.succeeded",
@@ -61,7 +69,8 @@ def stripe_event(kind: str, n: int) -> dict[str, Any]:
         "disputed": (
             "charge.dispute.created",
             {"id": f"dp_local{n:08d}", "object": "dispute", "amount": 2000 + n % 1000,
-             "charge": charge["id"], "currency": "usd", "payment_intent": intent},
+             "charge": charge["id"], "currency": "usd", "payment_intent": intent,
+             "status": "needs_response"},
         ),
         "ignored": ("customer.created", {"id": f"cus_local{n:08d}", "object": "customer"}),
     }  # fmt: skip
@@ -124,7 +133,8 @@ def adyen_event(kind: str, n: int) -> dict[str, Any]:
         "merchantAccountCode": "LocalMerchant",
         "merchantReference": f"order-{n}",
         "originalReference": psp if kind != "completed" else "",
-        "pspReference": psp if kind == "completed" else f"99{n:014d}{kind[:1]}",
+        # Adyen references are 16 characters of [0-9A-Z].
+        "pspReference": psp if kind == "completed" else f"99{n:013d}{kind[:1].upper()}",
         "success": "true",
     }
     return {"live": "false", "notificationItems": [{"NotificationRequestItem": item}]}
@@ -212,7 +222,7 @@ PROVIDERS: Mapping[str, Provider] = {
     "adyen": Provider(
         "adyen",
         adyen_event,
-        {"hmac_key_hex": "6A" * 32, "mode": "notification_item"},
+        {"hmac_key_hex": "6A" * 32},
         sign_payload=adyen_sign,
     ),
 }
