@@ -312,6 +312,7 @@ CASES = [
         "function",
         {"memorySize": 128.0},
         ("memory (MB) is 128, outside 256-3008", "memory_size between 256 and 3008"),
+        config={"minMemoryMb": 256, "maxMemoryMb": 3008},
     ),
     Case(
         "memory-default",
@@ -319,6 +320,14 @@ CASES = [
         "function",
         {"memorySize": None},
         ("128 (AWS default)",),
+        config={"minMemoryMb": 256},
+    ),
+    Case(
+        "memory-over-lambda-limit",
+        "lambda-function-sizing-bounds",
+        "function",
+        {"memorySize": 10241.0},
+        ("memory (MB) is 10241, outside 128-10240",),
     ),
     Case(
         "timeout-900",
@@ -326,6 +335,7 @@ CASES = [
         "function",
         {"timeout": 900.0},
         ("timeout (s) is 900, outside 3-300", "timeout between 3 and 300"),
+        config={"minTimeoutSeconds": 3, "maxTimeoutSeconds": 300},
     ),
     Case(
         "secret-value",

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from pci_pack.meta import resource_policy, setting
+from pci_pack.meta import RuleSet, resource_policy, setting
 from pci_pack.props import UNKNOWN, label, matches, message, peek
 
 # Taggable types that may omit ``tags`` altogether (a resource with a ``tags`` input is
@@ -72,5 +72,6 @@ POLICY = resource_policy(
     remediation="Add the required tags with non-empty values to the resource's own tags.",
     url="https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html",
     tags=["tagging", "inventory"],
+    rule_set=RuleSet.PLATFORM,
     config=CONFIG,
 )
