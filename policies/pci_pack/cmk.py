@@ -22,7 +22,7 @@ It may also call ``args.not_applicable``."""
 def cmk_validation(
     resource_type: str | tuple[str, ...],
     noun: str,
-    key_path: tuple[str, ...],
+    key_path: tuple[str | int, ...],
     fix: str,
     precheck: Precheck | None = None,
 ) -> ResourceValidation:
@@ -35,7 +35,7 @@ def cmk_validation(
     def check(args: ResourceValidationArgs) -> Iterator[Finding]:
         problem = precheck(args) if precheck else None
         if problem is None:
-            problem = cmk_problem(peek(args.props, *key_path), key_path[-1])
+            problem = cmk_problem(peek(args.props, *key_path), str(key_path[-1]))
         if problem:
             yield problem, fix
 
