@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 from pulumi_policy import ResourceValidation, ResourceValidationArgs
 
-from pci_pack.props import cmk_problem, peek
+from pci_pack.props import UNKNOWN, cmk_problem, peek
 from pci_pack.rule import Finding, resource_check
 
 Precheck = Callable[[ResourceValidationArgs], str | None]
@@ -41,3 +41,17 @@ def cmk_validation(
 
     types = (resource_type,) if isinstance(resource_type, str) else resource_type
     return resource_check(noun, types, check)
+
+
+def requires(path: tuple[str | int, ...], value: object, problem: str) -> Precheck:
+    """A precheck that reports ``problem`` unless the prop at ``path`` is ``value``.
+
+    For the types whose encryption is switched on separately from the key (``encrypted``,
+    ``storageEncrypted``, ``encryptionType``); an unknown value passes, like an unknown key.
+    """
+
+    def precheck(args: ResourceValidationArgs) -> str | None:
+        found = peek(args.props, *path)
+        return None if found == value or found is UNKNOWN else problem
+
+    return precheck

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ResourceValidationArgs, Severity
+from pulumi_policy import Severity
 
-from pci_pack.cmk import cmk_validation
+from pci_pack.cmk import cmk_validation, requires
 from pci_pack.meta import resource_policy
-from pci_pack.props import peek
 
 TYPES = ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster")
-
-
-def _encrypted(args: ResourceValidationArgs) -> str | None:
-    if peek(args.props, "storageEncrypted") is not True:
-        return "does not encrypt its storage (storageEncrypted is not true)"
-    return None
 
 
 POLICY = resource_policy(
@@ -25,7 +18,11 @@ POLICY = resource_policy(
         "Database",
         ("kmsKeyId",),
         "set storage_encrypted=True and kms_key_id to a customer-managed key ARN",
-        _encrypted,
+        requires(
+            ("storageEncrypted",),
+            True,
+            "does not encrypt its storage (storageEncrypted is not true)",
+        ),
     ),
     reference="3.5.1",
     severity=Severity.HIGH,

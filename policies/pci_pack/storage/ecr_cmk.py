@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ResourceValidationArgs, Severity
+from pulumi_policy import Severity
 
-from pci_pack.cmk import cmk_validation
+from pci_pack.cmk import cmk_validation, requires
 from pci_pack.meta import resource_policy
-from pci_pack.props import peek
 
 TYPE = "aws:ecr/repository:Repository"
 KEY_PATH = ("encryptionConfigurations", 0, "kmsKey")
 FIX = "set encryption_configurations=[{'encryption_type': 'KMS', 'kms_key': <CMK ARN>}]"
-
-
-def _enabled(args: ResourceValidationArgs) -> str | None:
-    if peek(args.props, "encryptionConfigurations", 0, "encryptionType") != "KMS":
-        return "does not use KMS encryption (encryptionType is not 'KMS')"
-    return None
+ENABLED = requires(
+    ("encryptionConfigurations", 0, "encryptionType"),
+    "KMS",
+    "does not use KMS encryption (encryptionType is not 'KMS')",
+)
 
 
 POLICY = resource_policy(
     name="ecr-repository-cmk-encryption",
     description="ECR repositories must be encrypted with a customer-managed KMS key.",
-    validate=cmk_validation(
-        TYPE, "ECR repository", ("encryptionConfigurations", 0, "kmsKey"), FIX, _enabled
-    ),
+    validate=cmk_validation(TYPE, "ECR repository", KEY_PATH, FIX, ENABLED),
     reference="3.5.1",
     severity=Severity.HIGH,
     remediation="Enable encryption with a customer-managed key (set when it is created).",

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ResourceValidationArgs, Severity
+from pulumi_policy import Severity
 
-from pci_pack.cmk import cmk_validation
+from pci_pack.cmk import cmk_validation, requires
 from pci_pack.meta import resource_policy
-from pci_pack.props import peek
 
 TYPE = "aws:kinesis/stream:Stream"
 FIX = "set encryption_type='KMS' and kms_key_id to a customer-managed key ARN"
-
-
-def _enabled(args: ResourceValidationArgs) -> str | None:
-    if peek(args.props, "encryptionType") != "KMS":
-        return "has no server-side encryption (encryptionType is not 'KMS')"
-    return None
+ENABLED = requires(
+    ("encryptionType",),
+    "KMS",
+    "has no server-side encryption (encryptionType is not 'KMS')",
+)
 
 
 POLICY = resource_policy(
     name="kinesis-stream-cmk-encryption",
     description="Kinesis streams must be encrypted with a customer-managed KMS key.",
-    validate=cmk_validation(TYPE, "Kinesis stream", ("kmsKeyId",), FIX, _enabled),
+    validate=cmk_validation(
+        TYPE,
+        "Kinesis stream",
+        ("kmsKeyId",),
+        FIX,
+        ENABLED,
+    ),
     reference="3.5.1",
     severity=Severity.HIGH,
     remediation="Enable encryption with a customer-managed key (set when it is created).",
