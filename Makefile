@@ -13,7 +13,7 @@ STACK ?= dev
 BUNDLE := build/lambda.zip
 LAMBDA_SOURCES := $(shell find lambda -name '*.py' -not -path '*/__pycache__/*') lambda/requirements.txt
 
-.PHONY: help venv test lint format package preview compliance-report verify-evidence bench lock clean
+.PHONY: help venv test lint format package preview compliance-report verify-evidence bench lock clean taggable-types
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ verify-evidence: $(VENV)/.installed ## Re-check build/compliance/ against its ma
 
 bench: $(VENV)/.installed $(PAYPAL_VENV)/.installed $(BUNDLE) ## Benchmarks -> build/bench.json
 	$(PY) -m bench
+
+taggable-types: $(VENV)/.installed ## Regenerate the pack's list of taggable types from pulumi_aws
+	$(PY) policies/taggable_types.py
 
 lock: ## Re-pin requirements-dev.txt from requirements-dev.in
 	rm -rf build/lock-venv
