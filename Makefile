@@ -16,7 +16,7 @@ BUNDLE := build/lambda.zip
 POLICY_CONFIG := build/policy-config.$(STACK).json
 LAMBDA_SOURCES := $(shell find lambda -name '*.py' -not -path '*/__pycache__/*') lambda/requirements.txt
 
-.PHONY: help venv test test-fast fuzz lint format docs package policy-config preview compliance-report verify-evidence bench lock clean policy-venv preflight demo soak
+.PHONY: help venv test test-fast fuzz lint format docs package policy-config preview compliance-report verify-evidence bench lock clean policy-venv preflight demo soak taggable-types
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -126,6 +126,9 @@ SOAK_DELIVERIES ?= 10000
 SOAK_CONCURRENCY ?= 8
 soak: $(VENV)/.installed $(BUNDLE) ## Load and injected faults on the local platform -> build/soak.json
 	$(PY) -m local --stack $(STACK) soak --deliveries $(SOAK_DELIVERIES) --concurrency $(SOAK_CONCURRENCY)
+
+taggable-types: $(VENV)/.installed ## Regenerate the pack's list of taggable types from pulumi_aws
+	$(PY) policies/taggable_types.py
 
 lock: ## Re-pin requirements-dev.txt from requirements-dev.in
 	rm -rf build/lock-venv

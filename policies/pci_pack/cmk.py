@@ -6,11 +6,12 @@ fix; some first check a precondition of their own (encryption enabled, a SecureS
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from pulumi_policy import ReportViolation, ResourceValidation, ResourceValidationArgs
+from pulumi_policy import ResourceValidation, ResourceValidationArgs
 
-from pci_pack.props import cmk_problem, label, matches, message, peek
+from pci_pack.props import UNKNOWN, cmk_problem, peek
+from pci_pack.rule import Finding, resource_check
 
 Precheck = Callable[[ResourceValidationArgs], str | None]
 """A rule's own first check: a problem to report instead, or None to go on to the key.
@@ -19,25 +20,38 @@ It may also call ``args.not_applicable``."""
 
 
 def cmk_validation(
-    resource_type: str,
+    resource_type: str | tuple[str, ...],
     noun: str,
-    key_path: tuple[str, ...],
+    key_path: tuple[str | int, ...],
     fix: str,
     precheck: Precheck | None = None,
 ) -> ResourceValidation:
-    """Validate that ``resource_type``'s key at ``key_path`` is a customer-managed key.
+    """Validate that the key at ``key_path`` of ``resource_type`` (one or more tokens) is a CMK.
 
     A violation reads ``<noun> '<name>' (<type>) <problem>. Fix: <fix>``; the problem names the
     key's setting as its last path element.
     """
 
-    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if not matches(args.resource_type, resource_type):
-            return
+    def check(args: ResourceValidationArgs) -> Iterator[Finding]:
         problem = precheck(args) if precheck else None
         if problem is None:
-            problem = cmk_problem(peek(args.props, *key_path), key_path[-1])
+            problem = cmk_problem(peek(args.props, *key_path), str(key_path[-1]))
         if problem:
-            report(message(f"{noun} {label(args.resource_type, args.name)}", problem, fix), None)
+            yield problem, fix
 
-    return validate
+    types = (resource_type,) if isinstance(resource_type, str) else resource_type
+    return resource_check(noun, types, check)
+
+
+def requires(path: tuple[str | int, ...], value: object, problem: str) -> Precheck:
+    """A precheck that reports ``problem`` unless the prop at ``path`` is ``value``.
+
+    For the types whose encryption is switched on separately from the key (``encrypted``,
+    ``storageEncrypted``, ``encryptionType``); an unknown value passes, like an unknown key.
+    """
+
+    def precheck(args: ResourceValidationArgs) -> str | None:
+        found = peek(args.props, *path)
+        return None if found == value or found is UNKNOWN else problem
+
+    return precheck

@@ -66,7 +66,8 @@ def _is_false(value: Any) -> bool:
     return any(str(v).lower() == "false" for v in as_list(value))
 
 
-def _everyone(principal: Any) -> bool:
+def public_principal(principal: Any) -> bool:
+    """True for ``"*"`` or ``{"AWS": "*"}``: every principal, in any account."""
     if principal == "*":
         return True
     return isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))
@@ -82,7 +83,7 @@ def denies_insecure_transport(document: Mapping[str, Any], required_action: str)
         condition = statement.get("Condition") or {}
         if (
             statement.get("Effect") == "Deny"
-            and _everyone(statement.get("Principal"))
+            and public_principal(statement.get("Principal"))
             and "Action" in statement
             and grants(statement, required_action)
             and isinstance(condition, Mapping)

@@ -43,3 +43,18 @@ def referenced(
     if found or not isinstance(value, str):
         return found
     return [r for r in candidates if value in _identifiers(r, keys)]
+
+
+def attached(
+    target: PolicyResource,
+    resources: Iterable[PolicyResource],
+    tokens: tuple[str, ...],
+    prop: str,
+    keys: tuple[str, ...] = ("arn", "id", "name", "url"),
+) -> list[PolicyResource]:
+    """The resources of ``tokens`` whose ``prop`` refers to ``target`` (e.g. a bucket's policy)."""
+    return [
+        r
+        for r in of_type(resources, *tokens)
+        if referenced(r, prop, [target], peek(r.props, prop), keys)
+    ]

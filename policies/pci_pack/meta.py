@@ -7,6 +7,7 @@ framework reference, remediation steps, url, tags), which the registry meta-test
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from pulumi_policy import (
@@ -25,6 +26,22 @@ PCI_DSS_VERSION = "4.0.1"
 PCI_SPEC = "https://docs-prv.pcisecuritystandards.org/PCI%20DSS/Standard/PCI-DSS-v4_0_1.pdf"
 
 
+class RuleSet(StrEnum):
+    """Which set a rule belongs to; a pack config can run one set alone (``pci_pack.rule_sets``).
+
+    ``PCI_DSS`` rules hold for any AWS stack that handles cardholder data; ``PLATFORM`` rules are
+    this platform's own conventions (names, architecture, sizing, billing, tags, destroyability).
+    """
+
+    PCI_DSS = "pci-dss"
+    PLATFORM = "platform"
+
+
+def rule_set_tag(rule_set: RuleSet) -> str:
+    """The policy tag that carries a rule's set, so the engine and reports see it too."""
+    return f"rule-set:{rule_set.value}"
+
+
 def pci(reference: str) -> PolicyComplianceFramework:
     """The PCI DSS v4.0.1 requirement a rule is evidence for (e.g. "3.5.1")."""
     return PolicyComplianceFramework(
@@ -41,7 +58,8 @@ def _schema(config: Mapping[str, Mapping[str, Any]] | None) -> PolicyConfigSchem
 class Metadata(TypedDict):
     """What every policy of the pack carries besides its ``validate`` (see the module docstring).
 
-    ``config`` is a JSON-schema property map; ``enforcement`` defaults to mandatory.
+    ``config`` is a JSON-schema property map; ``enforcement`` defaults to mandatory and
+    ``rule_set`` to ``RuleSet.PCI_DSS``.
     """
 
     name: str
@@ -53,6 +71,7 @@ class Metadata(TypedDict):
     tags: list[str]
     enforcement: NotRequired[EnforcementLevel]
     config: NotRequired[Mapping[str, Mapping[str, Any]] | None]
+    rule_set: NotRequired[RuleSet]
 
 
 def _fields(meta: Metadata) -> dict[str, Any]:
@@ -64,7 +83,7 @@ def _fields(meta: Metadata) -> dict[str, Any]:
         "config_schema": _schema(meta.get("config")),
         "severity": meta["severity"],
         "framework": pci(meta["reference"]),
-        "tags": meta["tags"],
+        "tags": [*meta["tags"], rule_set_tag(meta.get("rule_set", RuleSet.PCI_DSS))],
         "remediation_steps": meta["remediation"],
         "url": meta["url"],
     }

@@ -21,6 +21,7 @@ from tests.policies.pack_harness import (
     make,
     policy_named,
 )
+from tests.policies.test_pci_coverage import PAIRS
 
 RESOURCE_POLICIES = sorted(
     p.name for p in all_policies() if isinstance(p, ResourceValidationPolicy)
@@ -312,6 +313,7 @@ CASES = [
         "function",
         {"memorySize": 128.0},
         ("memory (MB) is 128, outside 256-3008", "memory_size between 256 and 3008"),
+        config={"minMemoryMb": 256, "maxMemoryMb": 3008},
     ),
     Case(
         "memory-default",
@@ -319,6 +321,14 @@ CASES = [
         "function",
         {"memorySize": None},
         ("128 (AWS default)",),
+        config={"minMemoryMb": 256},
+    ),
+    Case(
+        "memory-over-lambda-limit",
+        "lambda-function-sizing-bounds",
+        "function",
+        {"memorySize": 10241.0},
+        ("memory (MB) is 10241, outside 128-10240",),
     ),
     Case(
         "timeout-900",
@@ -326,6 +336,7 @@ CASES = [
         "function",
         {"timeout": 900.0},
         ("timeout (s) is 900, outside 3-300", "timeout between 3 and 300"),
+        config={"minTimeoutSeconds": 3, "maxTimeoutSeconds": 300},
     ),
     Case(
         "secret-value",
@@ -485,7 +496,7 @@ CASES = [
 
 
 def test_every_resource_policy_has_a_failing_case() -> None:
-    assert {c.policy for c in CASES} == set(RESOURCE_POLICIES)
+    assert {c.policy for c in CASES} | {p.policy for p in PAIRS} == set(RESOURCE_POLICIES)
 
 
 @pytest.mark.parametrize("name", RESOURCE_POLICIES)

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from collections.abc import Iterator
+
+from pulumi_policy import ResourceValidationArgs, Severity
 
 from pci_pack.meta import resource_policy
-from pci_pack.props import get, label, matches, message
+from pci_pack.props import get
+from pci_pack.rule import Finding, resource_check
 
 TABLE = "aws:dynamodb/table:Table"
 
 
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if not matches(args.resource_type, TABLE):
-        return
+def _check(args: ResourceValidationArgs) -> Iterator[Finding]:
     if get(args.props, "pointInTimeRecovery", "enabled") is not True:
-        report(
-            message(
-                f"DynamoDB table {label(args.resource_type, args.name)}",
-                "has point-in-time recovery off",
-                "set point_in_time_recovery={'enabled': True}",
-            ),
-            None,
-        )
+        yield "has point-in-time recovery off", "set point_in_time_recovery={'enabled': True}"
 
 
 POLICY = resource_policy(
     name="dynamodb-table-pitr-enabled",
     description="DynamoDB tables must have point-in-time recovery enabled.",
-    validate=_validate,
+    validate=resource_check("DynamoDB table", (TABLE,), _check),
     reference="10.3.3",
     severity=Severity.HIGH,
     remediation="Enable point_in_time_recovery on the table.",

@@ -12,7 +12,7 @@ import re
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from pci_pack.meta import resource_policy, setting
+from pci_pack.meta import RuleSet, resource_policy, setting
 from pci_pack.props import label, message, peek
 
 CONFIG = {
@@ -66,5 +66,6 @@ POLICY = resource_policy(
     remediation="Append the environment suffix to the logical and physical names.",
     url="https://www.pulumi.com/docs/iac/concepts/resources/names/",
     tags=["naming", "environment-separation"],
+    rule_set=RuleSet.PLATFORM,
     config=CONFIG,
 )

@@ -11,7 +11,7 @@ import re
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from pci_pack.meta import resource_policy
+from pci_pack.meta import RuleSet, resource_policy
 from pci_pack.props import label, message, peek
 
 FLAG = re.compile(r"deletionprotection|disableapitermination", re.IGNORECASE)
@@ -41,4 +41,5 @@ POLICY = resource_policy(
     remediation="Remove the deletion protection flag; rely on backups for recovery.",
     url="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html",
     tags=["destroyability"],
+    rule_set=RuleSet.PLATFORM,
 )

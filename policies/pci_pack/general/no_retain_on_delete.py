@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from pci_pack.meta import resource_policy
+from pci_pack.meta import RuleSet, resource_policy
 from pci_pack.props import label, message
 
 
@@ -37,4 +37,5 @@ POLICY = resource_policy(
     remediation="Remove retain_on_delete=True.",
     url="https://www.pulumi.com/docs/iac/concepts/options/retainondelete/",
     tags=["destroyability"],
+    rule_set=RuleSet.PLATFORM,
 )

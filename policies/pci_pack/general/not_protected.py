@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from pci_pack.meta import resource_policy
+from pci_pack.meta import RuleSet, resource_policy
 from pci_pack.props import label, message
 
 
@@ -33,4 +33,5 @@ POLICY = resource_policy(
     remediation="Remove protect=True; protect data with backups (PITR) instead.",
     url="https://www.pulumi.com/docs/iac/concepts/options/protect/",
     tags=["destroyability"],
+    rule_set=RuleSet.PLATFORM,
 )

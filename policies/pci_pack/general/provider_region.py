@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
-from pci_pack.meta import setting, stack_policy
+from pci_pack.meta import RuleSet, setting, stack_policy
 from pci_pack.props import UNKNOWN, label, matches, message, peek
 
 AWS_PROVIDER = "pulumi:providers:aws"
@@ -56,5 +56,6 @@ POLICY = stack_policy(
     remediation="Set the provider's region to an allowed region.",
     url="https://www.pulumi.com/registry/packages/aws/installation-configuration/",
     tags=["aws", "provider", "scope"],
+    rule_set=RuleSet.PLATFORM,
     config=CONFIG,
 )

@@ -1,6 +1,13 @@
-"""No administrator-level AWS managed policy is attached to any role, user or group."""
+"""No administrator-level or ``*FullAccess`` AWS managed policy is attached to any principal.
+
+Attachments are read from a role's ``managedPolicyArns``, the attachment resources and
+``RolePolicyAttachmentsExclusive``; denied names are shell-style patterns matched against the
+policy's name with and without its path (``service-role/...``).
+"""
 
 from __future__ import annotations
+
+from fnmatch import fnmatchcase
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
@@ -24,8 +31,9 @@ CONFIG = {
             "PowerUserAccess",
             "IAMFullAccess",
             "job-function/SystemAdministrator",
+            "*FullAccess",
         ],
-        "description": "AWS managed policy names (after 'policy/') that may not be attached.",
+        "description": "Patterns of AWS managed policy names that may not be attached.",
     }
 }
 
@@ -40,10 +48,19 @@ def _attached(resource_type: str, props: object) -> list[object]:
     return []
 
 
+def denied_policy(arn: object, patterns: list[str]) -> bool:
+    """True when ``arn`` is a managed policy whose name (with or without path) is denied."""
+    if not isinstance(arn, str) or ":policy/" not in arn:
+        return False
+    path = arn.split(":policy/", 1)[1]
+    names = {path, path.rsplit("/", 1)[-1]}
+    return any(fnmatchcase(n, p) for n in names for p in patterns)
+
+
 def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    denied = set(setting(args, "deniedPolicies", CONFIG))
+    denied = list(setting(args, "deniedPolicies", CONFIG))
     for arn in _attached(args.resource_type, args.props):
-        if isinstance(arn, str) and ":policy/" in arn and arn.split(":policy/", 1)[1] in denied:
+        if denied_policy(arn, denied):
             report(
                 message(
                     f"IAM {label(args.resource_type, args.name)}",
@@ -56,7 +73,7 @@ def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
 
 POLICY = resource_policy(
     name="iam-no-admin-policies",
-    description="Administrator-level AWS managed policies must not be attached.",
+    description="Administrator-level and *FullAccess AWS managed policies must not be attached.",
     validate=_validate,
     reference="7.2.2",
     severity=Severity.CRITICAL,

@@ -1,7 +1,8 @@
 """IAM policies scope actions to resource ARNs; ``Resource: "*"`` only for actions that need it.
 
 Some actions have no resource-level permissions (X-Ray segments, CloudWatch metrics): those are
-allow-listed in config; everything else must name its ARNs.
+allow-listed in config; everything else must name its ARNs. An ARN with a wildcard service,
+region or account, or a wildcard resource part (``arn:aws:logs:*:*:*``) is as broad as ``*``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
 from pci_pack.documents import actions, allow_statements, has_star_resource, identity_documents
 from pci_pack.meta import resource_policy, setting
-from pci_pack.props import label, message
+from pci_pack.props import as_list, label, message
 
 CONFIG = {
     "allowedActions": {
@@ -28,6 +29,17 @@ CONFIG = {
 }
 
 
+def wildcard_arn(resource: object) -> bool:
+    """True for an ARN whose service, region or account is a wildcard, or whose resource is."""
+    if not isinstance(resource, str) or not resource.startswith("arn:"):
+        return False
+    parts = resource.split(":", 5)
+    if len(parts) < 6:
+        return "*" in resource
+    service, region, account, rest = parts[2], parts[3], parts[4], parts[5]
+    return any("*" in p for p in (service, region, account)) or rest == "*"
+
+
 def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     allowed = {a.lower() for a in setting(args, "allowedActions", CONFIG)}
     for where, document in identity_documents(args.resource_type, args.props):
@@ -40,6 +52,23 @@ def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
                 if a.lower() not in allowed
             }
         )
+        broad = sorted(
+            {
+                str(r)
+                for s in allow_statements(document)
+                for r in as_list(s.get("Resource"))
+                if wildcard_arn(r)
+            }
+        )
+        if broad:
+            report(
+                message(
+                    f"IAM {label(args.resource_type, args.name)} {where}",
+                    f"allows wildcard ARNs {broad}",
+                    "name the region, account and resource in each ARN",
+                ),
+                None,
+            )
         if unscoped:
             report(
                 message(

@@ -9,29 +9,26 @@ metadata is a data-retention decision, not a default.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from collections.abc import Iterator
+
+from pulumi_policy import ResourceValidationArgs, Severity
 
 from pci_pack.meta import resource_policy, setting
-from pci_pack.props import get, label, matches, message, number, show
+from pci_pack.props import get, number, show
+from pci_pack.rule import Finding, resource_check
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 CONFIG = {"logRetentionDays": {"type": "integer", "minimum": 1, "default": 30}}
 
 
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if not matches(args.resource_type, LOG_GROUP):
-        return
+def _check(args: ResourceValidationArgs) -> Iterator[Finding]:
     days = show(setting(args, "logRetentionDays", CONFIG))
     raw = get(args.props, "retentionInDays")
     if number(raw) != number(days):
         shown = "never expire (unset)" if raw is None else f"{show(raw)} days"
-        report(
-            message(
-                f"Log group {label(args.resource_type, args.name)}",
-                f"retains logs for {shown}, not the configured {days} days",
-                f"set retention_in_days={days} (hot tier; archive for 12 months elsewhere)",
-            ),
-            None,
+        yield (
+            f"retains logs for {shown}, not the configured {days} days",
+            f"set retention_in_days={days} (hot tier; archive for 12 months elsewhere)",
         )
 
 
@@ -41,7 +38,7 @@ POLICY = resource_policy(
         "Log groups must retain logs for the configured days (default 30): the hot tier of "
         "PCI DSS 10.5.1 only; the 12-month history needs an archive tier."
     ),
-    validate=_validate,
+    validate=resource_check("Log group", (LOG_GROUP,), _check),
     reference="10.5.1",
     severity=Severity.MEDIUM,
     remediation="Set retention_in_days to the configured value and archive logs for 12 months.",

@@ -3,14 +3,15 @@
 Without a redrive policy a poison message is retried until it expires and is lost; a DLQ that
 is not encrypted with a CMK would hold payment events outside the encryption rules. On a first
 preview the redrive document is built from the DLQ's unknown ARN: the DLQ is then found through
-the property's dependencies and the receive count is checked on the next preview.
+the property's dependencies and the receive count is checked on the next preview. The redrive
+may be set on the queue or by a separate ``aws.sqs.RedrivePolicy`` resource naming its URL.
 """
 
 from __future__ import annotations
 
 from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
-from pci_pack.graph import of_type, referenced
+from pci_pack.graph import attached, of_type, referenced
 from pci_pack.meta import setting, stack_policy
 from pci_pack.props import (
     UNKNOWN,
@@ -26,6 +27,7 @@ from pci_pack.props import (
 
 QUEUE = "aws:sqs/queue:Queue"
 MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping"
+REDRIVE = "aws:sqs/redrivePolicy:RedrivePolicy"
 CONFIG = {"maxReceiveCount": {"type": "integer", "minimum": 1, "default": 6}}
 
 
@@ -43,7 +45,12 @@ def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
             "set redrive_policy=json.dumps({'deadLetterTargetArn': <encrypted DLQ ARN>, "
             f"'maxReceiveCount': {wanted}}})"
         )
+        holder = queue
         raw = peek(queue.props, "redrivePolicy")
+        if raw is None:
+            separate = attached(queue, args.resources, (REDRIVE,), "queueUrl", ("url", "id"))
+            holder = separate[0] if separate else queue
+            raw = peek(holder.props, "redrivePolicy")
         if raw is None:
             report(message(subject, "has no redrive policy", fix), queue.urn)
             continue
@@ -57,7 +64,7 @@ def _validate(args: StackValidationArgs, report: ReportViolation) -> None:
         if raw is not UNKNOWN and number(count) != number(wanted):
             problem = f"redrives after {show(count)} receives, not the configured {wanted}"
             report(message(subject, problem, fix), queue.urn)
-        dlqs = referenced(queue, "redrivePolicy", queues, target)
+        dlqs = referenced(holder, "redrivePolicy", queues, target)
         if not dlqs:
             if raw is not UNKNOWN:
                 problem = f"redrives to {target!r}, which is not an SQS queue in this stack"

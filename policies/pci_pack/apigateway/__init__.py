@@ -1,0 +1,1 @@
+"""API Gateway rules (REST and HTTP/WebSocket APIs)."""

@@ -1,0 +1,1 @@
+"""RDS and Aurora rules."""

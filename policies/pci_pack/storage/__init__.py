@@ -1,0 +1,1 @@
+"""Encryption at rest for block, file, stream and image storage (EBS, EFS, Kinesis, ECR)."""
