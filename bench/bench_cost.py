@@ -119,10 +119,9 @@ def breakdown(usage: PerWebhook, prices: Mapping[str, Any], settings: Settings) 
     }
 
 
+# X-Ray is not among them: Lambda applies its own sampling (1 request per second, then 5 %)
+# and takes no sampling rules, and the platform requires active tracing.
 CHEAPER = {
-    "x-ray: sampling rule reservoir 0, fixed rate 1 %": Settings(
-        xray_reservoir_per_second=0, xray_fixed_rate=0.01
-    ),
     "dynamodb: conditional PutItem/UpdateItem per record (1 unit/KB, not 2)": Settings(
         write_units_factor=0.5
     ),
