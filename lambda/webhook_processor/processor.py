@@ -136,6 +136,18 @@ def _event_type(payload: Any) -> str:
     return "unknown"
 
 
+def put_new(table_name: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A transaction action writing ``item`` only if its key is free; on conflict the
+    cancellation reason carries the stored item."""
+    put = {
+        "TableName": table_name,
+        "Item": item,
+        "ConditionExpression": NEW_ONLY,
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+    return {"Put": put}
+
+
 @dataclass(frozen=True)
 class Claim:
     """A delivery's claim on its transmission id: the marker's key and the body's digest."""
@@ -197,13 +209,7 @@ def screen(table_name: str, claims: Mapping[str, Claim]) -> Screening:
         if reason:
             unwritable_keys[key] = reason
             continue
-        put = {
-            "TableName": table_name,
-            "Item": item,
-            "ConditionExpression": NEW_ONLY,
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        actions.append((key, {"Put": put}))
+        actions.append((key, put_new(table_name, item)))
     outcome = _transact(actions)
     poison = {**unwritable_keys, **outcome.poison}
     for message_id, claim in claims.items():
@@ -342,13 +348,7 @@ def store(table_name: str, records: Sequence[TransactionRecord]) -> StoreResult:
         if reason:
             poison[record.key] = reason
             continue
-        put = {
-            "TableName": table_name,
-            "Item": item,
-            "ConditionExpression": NEW_ONLY,
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        actions.append((record.key, {"Put": put}))
+        actions.append((record.key, put_new(table_name, item)))
     outcome = _transact(actions)
     found = {key: _stored(reason) for key, reason in outcome.verdicts.items()}
     return StoreResult(found, {**poison, **outcome.poison})
