@@ -12,6 +12,12 @@ redelivery is acknowledged without publishing, so a captured delivery replayed t
 fails after a publish, the message is still acknowledged: a later redelivery publishes once more
 (at least once, never lost).
 
+A PayPal delivery first claims its transmission id (signed, forwarded in the envelope): a
+marker item keyed by the id holds the digest of the body first seen under it. The same id with
+the same body (PayPal's retries, SQS redeliveries) passes and is deduplicated as above; the same
+id with another body is a replay of a captured signature over a forged body (CRC-32 collisions
+make one cheap) and is poison, before anything is stored or published.
+
 Outcomes per SQS message: stored and published (or already published) -> acknowledged; event
 type not stored -> acknowledged and logged as ignored; poison (can never be processed) -> sent
 to the DLQ with its reason, then acknowledged; anything transient -> reported in
@@ -21,6 +27,8 @@ SQS moves it to the DLQ).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +65,13 @@ PUBLISHED = "published_at"
 """Item attribute: when the record was first published (bookkeeping, never in the record)."""
 
 Key = tuple[str, str]
+
+TRANSMISSION_HEADER = "paypal-transmission-id"
+TRANSMISSION_PREFIX = "transmission#"
+"""Marker items' partition key prefix: records' keys start with their provider's name, so the
+two can never collide."""
+TRANSMISSION_SORT_KEY = "transmission"
+DIGEST = "body_sha256"
 
 
 class ProcessingFailedError(Exception):
@@ -119,6 +134,100 @@ def _event_type(payload: Any) -> str:
             if isinstance(payload.get(name), str):
                 return str(payload[name])
     return "unknown"
+
+
+def put_new(table_name: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A transaction action writing ``item`` only if its key is free; on conflict the
+    cancellation reason carries the stored item."""
+    put = {
+        "TableName": table_name,
+        "Item": item,
+        "ConditionExpression": NEW_ONLY,
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+    return {"Put": put}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery's claim on its transmission id: the marker's key and the body's digest."""
+
+    key: Key
+    digest: str
+
+
+def payload_digest(payload: Any) -> str:
+    """SHA-256 of the payload in canonical JSON: equal for equal bodies whatever the envelope."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def transmission_claims(messages: Iterable[tuple[str, str]]) -> dict[str, Claim]:
+    """Per message id, the claim of each envelope carrying a transmission id; messages that
+    are not usable envelopes are left to ``plan_batch`` to dead-letter."""
+    claims = {}
+    for message_id, body in messages:
+        try:
+            envelope = Envelope.from_json(body)
+        except PoisonMessageError:
+            continue
+        transmission_id = envelope.headers.get(TRANSMISSION_HEADER)
+        if transmission_id:
+            key = (
+                f"{TRANSMISSION_PREFIX}{envelope.provider}:{transmission_id}",
+                TRANSMISSION_SORT_KEY,
+            )
+            claims[message_id] = Claim(key, payload_digest(envelope.payload))
+    return claims
+
+
+@dataclass
+class Screening:
+    """Messages refused as replays or unclaimable (with why), and those to retry."""
+
+    poison: dict[str, str] = field(default_factory=dict)
+    retry: set[str] = field(default_factory=set)
+
+
+@tracer.capture_method(capture_response=False)
+def screen(table_name: str, claims: Mapping[str, Claim]) -> Screening:
+    """Claim each transmission id for the digest first seen under it (one conditional put per
+    id); a message whose digest differs from the id's claimed one is poison."""
+    first: dict[Key, str] = {}
+    for claim in claims.values():
+        first.setdefault(claim.key, claim.digest)
+    result = Screening()
+    actions = []
+    unwritable_keys: dict[Key, str] = {}
+    for key, digest in first.items():
+        item = {
+            "transaction_id": {"S": key[0]},
+            "timestamp": {"S": key[1]},
+            DIGEST: {"S": digest},
+        }
+        reason = unwritable(item)
+        if reason:
+            unwritable_keys[key] = reason
+            continue
+        actions.append((key, put_new(table_name, item)))
+    outcome = _transact(actions)
+    poison = {**unwritable_keys, **outcome.poison}
+    for message_id, claim in claims.items():
+        if claim.key in poison:
+            result.poison[message_id] = f"transmission id not recordable: {poison[claim.key]}"
+            continue
+        verdict = outcome.verdicts.get(claim.key)
+        if verdict is None:
+            result.retry.add(message_id)
+            continue
+        claimed = verdict.get("Item", {}).get(DIGEST, {}).get("S") if verdict else first[claim.key]
+        if claim.digest != claimed:
+            result.poison[message_id] = (
+                f"{TRANSMISSION_HEADER} {claim.key[0].removeprefix(TRANSMISSION_PREFIX)} was "
+                f"first delivered with a body of sha256 {claimed}, this one is {claim.digest}: "
+                "a replayed signature over another body"
+            )
+    return result
 
 
 class Stored(Enum):
@@ -239,13 +348,7 @@ def store(table_name: str, records: Sequence[TransactionRecord]) -> StoreResult:
         if reason:
             poison[record.key] = reason
             continue
-        put = {
-            "TableName": table_name,
-            "Item": item,
-            "ConditionExpression": NEW_ONLY,
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
-        actions.append((record.key, {"Put": put}))
+        actions.append((record.key, put_new(table_name, item)))
     outcome = _transact(actions)
     found = {key: _stored(reason) for key, reason in outcome.verdicts.items()}
     return StoreResult(found, {**poison, **outcome.poison})
@@ -379,9 +482,15 @@ def _dead_letter(
 
 def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set[str]:
     """Process ``(message_id, body)`` pairs; returns the ids of messages to retry."""
-    plan = plan_batch(messages)
-    poison = dict(plan.poison)
-    failed: set[str] = set()
+    claims = transmission_claims(messages)
+    screening = screen(config.table_name, claims) if claims else Screening()
+    plan = plan_batch(
+        (message_id, body)
+        for message_id, body in messages
+        if message_id not in screening.poison and message_id not in screening.retry
+    )
+    poison = {**screening.poison, **plan.poison}
+    failed = set(screening.retry)
     records = list(plan.records.values())
     stored = store(config.table_name, records) if records else StoreResult({}, {})
     due = [r for r in records if stored.found.get(r.key) in (Stored.NEW, Stored.UNPUBLISHED)]

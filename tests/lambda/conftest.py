@@ -227,7 +227,21 @@ class Platform:
         return responses
 
     def items(self) -> list[dict[str, Any]]:
-        return self.client("dynamodb").scan(TableName=self.table_name)["Items"]
+        """The table's transaction records (transmission markers left out: see ``markers``)."""
+        from webhook_processor.processor import TRANSMISSION_PREFIX
+
+        return [
+            item
+            for item in self.client("dynamodb").scan(TableName=self.table_name)["Items"]
+            if not item["transaction_id"]["S"].startswith(TRANSMISSION_PREFIX)
+        ]
+
+    def markers(self) -> list[dict[str, Any]]:
+        """The table's transmission-id markers."""
+        from webhook_processor.processor import TRANSMISSION_PREFIX
+
+        items = self.client("dynamodb").scan(TableName=self.table_name)["Items"]
+        return [i for i in items if i["transaction_id"]["S"].startswith(TRANSMISSION_PREFIX)]
 
     def notifications(self, subscriber: str) -> list[dict[str, Any]]:
         """Records delivered to a subscriber queue (raw message delivery), consumed."""
