@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from ops import dlq, replay
 from ops.outputs import OutputsError, StackOutputs, read
 from webhook_processor.clients import error_code
+from webhook_processor.records import TransactionRecord
 
 Clients = Callable[[str, str], Any]
 """(service, region) -> boto3 client; injected by tests."""
@@ -118,7 +119,7 @@ def _replay(clients: Clients, stack: StackOutputs, args: argparse.Namespace, out
     records, skipped = [], 0
     for item in items:
         try:
-            records.append(replay.record_from_item(item))
+            records.append(TransactionRecord.from_item(item))
         except ValueError as error:
             out.write(f"skipped: {error}\n")
             skipped += 1

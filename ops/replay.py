@@ -10,18 +10,16 @@ reported and skipped, never published.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 from webhook_processor.normalize._common import iso_utc
-from webhook_processor.records import Status, TransactionRecord
+from webhook_processor.records import TransactionRecord
 
 REPLAY: Final = "replay"
 PUBLISH_BATCH: Final = 10
 """SNS PublishBatch takes at most ten entries."""
-_FIELDS: Final = {f.name: f.type for f in dataclasses.fields(TransactionRecord)}
 
 
 class SelectionError(ValueError):
@@ -39,26 +37,6 @@ def utc_time(value: str, option: str) -> str:
         msg = f"{option}: {value!r} has no time zone (add Z for UTC)"
         raise SelectionError(msg)
     return iso_utc(parsed)
-
-
-def record_from_item(item: Mapping[str, Mapping[str, str]]) -> TransactionRecord:
-    """The record a table item stores (bookkeeping attributes such as published_at dropped).
-
-    Raises ValueError naming the item's key when it is not a complete record.
-    """
-    values: dict[str, Any] = {}
-    for name, kind in _FIELDS.items():
-        attribute = item.get(name, {})
-        if "N" in attribute:
-            values[name] = int(attribute["N"])
-        elif "S" in attribute:
-            values[name] = attribute["S"]
-        else:
-            key = item.get("transaction_id", {}).get("S", "?")
-            msg = f"item {key} lacks the record field {name} ({kind})"
-            raise ValueError(msg)
-    values["status"] = Status(values["status"])
-    return TransactionRecord(**values)
 
 
 def select(

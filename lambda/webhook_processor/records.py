@@ -11,7 +11,8 @@ duplicate. The contract is ``schemas/transaction-record.schema.json``, documente
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import MISSING, asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -164,6 +165,25 @@ class TransactionRecord:
             name: {"N": str(value)} if isinstance(value, int) else {"S": str(value)}
             for name, value in self.as_dict().items()
         }
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Mapping[str, str]]) -> TransactionRecord:
+        """The record a table item stores (the inverse of ``to_item``; bookkeeping attributes
+        such as ``published_at`` are dropped). ValueError names the key and the field missing."""
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            attribute = item.get(spec.name, {})
+            if "N" in attribute:
+                values[spec.name] = int(attribute["N"])
+            elif "S" in attribute:
+                values[spec.name] = attribute["S"]
+            elif spec.default is MISSING:
+                key = item.get("transaction_id", {}).get("S", "?")
+                msg = f"item {key} lacks the record field {spec.name}"
+                raise ValueError(msg)
+        values["status"] = Status(values["status"])
+        values["lifecycle"] = Lifecycle(values["lifecycle"])
+        return cls(**values)
 
     def message_attributes(self) -> dict[str, dict[str, str]]:
         """SNS message attributes for subscription filter policies."""
