@@ -23,6 +23,7 @@ from pulumi.runtime.settings import get_project, get_stack
 
 from compliance.preview.mocks import ProviderSettings, RealisticMocks
 from compliance.preview.model import Resource
+from compliance.preview.paths import string_leaves
 from compliance.preview.schema import auto_name_property
 from compliance.preview.wire import (
     SECRET_SIGNATURE,
@@ -166,8 +167,16 @@ class CaptureMonitor(MockMonitor):
 
     def captured(self) -> list[Resource]:
         """Every registered resource, sorted by URN (registration order varies between runs)."""
+        # Strings a placeholder or generic answer made up, not the program's own arguments.
+        invented = set().union(
+            *(
+                string_leaves(c.result) - string_leaves(c.args)
+                for c in self.mocks.calls
+                if c.kind != "exact"
+            )
+        )
         with self._lock:
             return [
-                capture(urn, self._requests[urn], self._outputs.get(urn, {}))
+                capture(urn, self._requests[urn], self._outputs.get(urn, {}), invented)
                 for urn in sorted(self._requests)
             ]

@@ -1,8 +1,9 @@
-"""Default providers as the engine synthesises them: name from the version, inputs from config."""
+"""Default providers as the engine synthesises them, and inputs traced to invented answers."""
 
 import pytest
 
 from compliance.preview.monitor import default_provider_inputs, default_provider_name
+from compliance.preview.paths import paths_containing, string_leaves
 from compliance.preview.wire import SECRET_SIGNATURE, SIGNATURE_KEY
 
 
@@ -40,3 +41,10 @@ def test_a_secret_config_value_reaches_the_provider_as_a_secret():
     )
     assert inputs["secretKey"] == {SIGNATURE_KEY: SECRET_SIGNATURE, "value": "s3cr3t"}
     assert inputs["region"] == "eu-west-1"
+
+
+def test_paths_of_strings_that_contain_an_invented_value():
+    value = {"a": "x-vpc-1", "b": ["no", {"c.d": "subnet-2/x"}], "n": 3}
+    assert paths_containing(value, {"vpc-1", "subnet-2"}) == ["a", 'b[1]["c.d"]']
+    assert paths_containing(value, set()) == []
+    assert string_leaves(value) == {"x-vpc-1", "no", "subnet-2/x"}

@@ -339,3 +339,16 @@ def test_the_engines_own_frames_never_show_even_when_it_lives_in_the_program_dir
     assert re.search(r"__main__\.py:\d+: ValueError", message)
     assert "Traceback" not in message
     assert ENGINE_DIR not in message
+
+
+def test_inputs_built_from_placeholder_answers_are_listed():
+    preview = run_preview(PROGRAMS / "data-sources")
+    by_name = {r.name: r for r in preview.resources}
+    assert by_name["web"].placeholder_inputs == ("ami", "subnetId")
+    assert by_name["sg"].placeholder_inputs == ("description", "vpcId")
+    assert by_name["www"].placeholder_inputs == ("zoneId",)
+    written = {
+        r["name"]: r.get("placeholderInputs") for r in json.loads(preview.to_json())["resources"]
+    }
+    assert written["www"] == ["zoneId"]
+    assert all(not r.placeholder_inputs for r in run_preview(FULL, "dev").resources)
