@@ -31,3 +31,29 @@ def redacted(value: Any, paths: Collection[str], path: str = "") -> Any:
     if isinstance(value, list):
         return [redacted(v, paths, property_path(path, i)) for i, v in enumerate(value)]
     return value
+
+
+def string_leaves(value: Any) -> set[str]:
+    """Every non-empty string inside `value` (plain data)."""
+    if isinstance(value, str):
+        return {value} if value else set()
+    if isinstance(value, dict):
+        return set().union(*(string_leaves(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(string_leaves(v) for v in value))
+    return set()
+
+
+def paths_containing(value: Any, needles: Collection[str], path: str = "") -> list[str]:
+    """Paths of the strings inside `value` (plain) that contain one of `needles`."""
+    if isinstance(value, str):
+        return [path] if any(needle in value for needle in needles) else []
+    if isinstance(value, dict):
+        items: list[tuple[str | int, Any]] = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return []
+    return [
+        found for k, v in items for found in paths_containing(v, needles, property_path(path, k))
+    ]

@@ -188,7 +188,11 @@ def run_preview(
         raise PreviewError(str(exc)) from exc
 
     region = stack_config.values.get("aws:region", DEFAULT_REGION)
-    monitor = CaptureMonitor(RealisticMocks(unknowns=unknowns, default_region=region))
+    monitor = CaptureMonitor(
+        RealisticMocks(unknowns=unknowns, default_region=region),
+        stack_config.values,
+        stack_config.secret_keys,
+    )
     collector = _Collector()
     logger = logging.getLogger(f"{__name__}.program")
     logger.propagate = False

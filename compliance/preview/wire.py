@@ -6,11 +6,11 @@ dependencies separated from the ones the inputs imply.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from compliance.preview.model import Resource, ResourceOptions
-from compliance.preview.paths import property_path
+from compliance.preview.paths import paths_containing, property_path
 
 # Wire-format constants of the Pulumi gRPC protocol (pulumi/runtime/rpc.py, sdk/go/common/...).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -66,8 +66,16 @@ def provider_urn(reference: str) -> str | None:
     return urn or None
 
 
-def capture(urn: str, request: Mapping[str, Any], outputs: Mapping[str, Any]) -> Resource:
+def capture(
+    urn: str,
+    request: Mapping[str, Any],
+    outputs: Mapping[str, Any],
+    invented: Collection[str] = (),
+) -> Resource:
     """The `Resource` record for one RegisterResourceRequest (as `MessageToDict` renders it).
+
+    `invented` are the strings placeholder data-source answers made up: the inputs holding one
+    are listed as `placeholder_inputs`.
 
     The request carries `dependencies` = explicit `depends_on` + every input's dependencies, and
     `propertyDependencies` = the inputs' dependencies only. `dependsOn` is the difference: an
@@ -103,4 +111,5 @@ def capture(urn: str, request: Mapping[str, Any], outputs: Mapping[str, Any]) ->
         options=options,
         wire_inputs=wire_inputs,
         remote=bool(request.get("remote", False)),
+        placeholder_inputs=tuple(paths_containing(inputs, invented)),
     )

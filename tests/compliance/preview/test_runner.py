@@ -1,6 +1,7 @@
 """The offline preview on fixture programs: every field of the capture, options, secrets,
 both unknown modes, sorting, determinism in one process, and failures."""
 
+import importlib.metadata
 import json
 import os
 import re
@@ -25,6 +26,7 @@ ENGINE_DIR = f"{REPO / 'compliance' / 'preview'}{os.sep}"
 URN = "urn:pulumi:dev::preview-fixture::"
 STACK_URN = f"{URN}pulumi:pulumi:Stack::preview-fixture-dev"
 PROVIDER_URN = f"{URN}pulumi:providers:aws::aws-us-east-1"
+MINIMAL_URN = "urn:pulumi:dev::preview-minimal::"
 RESOURCE_KEYS = [
     "urn",
     "type",
@@ -242,12 +244,31 @@ def test_an_unmocked_call_and_a_logged_error_fail_the_run():
         run_preview(MINIMAL, "dev", {"logError": "true"})
 
 
-def test_warnings_are_kept_and_a_missing_provider_shows_as_none():
+def test_warnings_are_kept():
     preview = run_preview(MINIMAL)
     assert [(d.severity, d.message) for d in preview.diagnostics] == [
         ("warning", "minimal fixture: no explicit provider")
     ]
-    assert res(preview, "bucket").provider is None
+
+
+@pytest.mark.parametrize("unknowns", [False, True], ids=["known", "unknowns"])
+def test_a_resource_without_a_provider_gets_the_default_one_from_aws_config(unknowns):
+    config = {"aws:region": "eu-west-1", "aws:profile": "payments"}
+    preview = run_preview(MINIMAL, "dev", config, unknowns=unknowns)
+    version = importlib.metadata.version("pulumi_aws")
+    default = f"{MINIMAL_URN}pulumi:providers:aws::default_{version.replace('.', '_')}"
+    (provider,) = preview.of_type("pulumi:providers:aws")
+    assert (provider.urn, provider.custom, provider.parent, provider.provider) == (
+        default,
+        True,
+        None,
+        None,
+    )
+    assert provider.inputs == {"profile": "payments", "region": "eu-west-1", "version": version}
+    bucket = res(preview, "bucket")
+    assert bucket.provider == default
+    if not unknowns:
+        assert bucket.outputs["region"] == "eu-west-1"
 
 
 def test_a_directory_without_a_project_is_a_preview_error(tmp_path):
@@ -318,3 +339,16 @@ def test_the_engines_own_frames_never_show_even_when_it_lives_in_the_program_dir
     assert re.search(r"__main__\.py:\d+: ValueError", message)
     assert "Traceback" not in message
     assert ENGINE_DIR not in message
+
+
+def test_inputs_built_from_placeholder_answers_are_listed():
+    preview = run_preview(PROGRAMS / "data-sources")
+    by_name = {r.name: r for r in preview.resources}
+    assert by_name["web"].placeholder_inputs == ("ami", "subnetId")
+    assert by_name["sg"].placeholder_inputs == ("description", "vpcId")
+    assert by_name["www"].placeholder_inputs == ("zoneId",)
+    written = {
+        r["name"]: r.get("placeholderInputs") for r in json.loads(preview.to_json())["resources"]
+    }
+    assert written["www"] == ["zoneId"]
+    assert all(not r.placeholder_inputs for r in run_preview(FULL, "dev").resources)
