@@ -35,10 +35,10 @@ def _files_holding(out: Path, text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("flag", "content", "problem"),
     [
-        ("--from-stack-export", "", "cannot read"),
-        ("--from-stack-export", '{"version": 3, "deployment": {"resources": [', "cannot read"),
+        ("--from-stack-export", "", "is not JSON"),
+        ("--from-stack-export", '{"version": 3, "deployment": {"resources": [', "is not JSON"),
         ("--from-stack-export", "\xff\xfe", "cannot read"),
-        ("--from-stack-export", "[" * 100_000, "cannot read"),
+        ("--from-stack-export", "[" * 100_000, "is not JSON"),
         ("--from-stack-export", "[]", "top level is list"),
         ("--from-stack-export", '{"version": 9, "deployment": {}}', "schema version 9"),
         (
