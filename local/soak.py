@@ -57,8 +57,9 @@ class Send:
 
 def _event_id(provider: Provider, kind: str, n: int) -> str:
     payload = provider.event(kind, n)
-    if "notificationItems" in payload:
-        return str(payload["notificationItems"][0]["NotificationRequestItem"]["pspReference"])
+    if "notificationItems" in payload:  # Adyen items have no event id: reference and code
+        item = payload["notificationItems"][0]["NotificationRequestItem"]
+        return f"{item['pspReference']}:{item['eventCode']}"
     return str(payload.get("id") or payload.get("event_id"))
 
 

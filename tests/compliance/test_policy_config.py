@@ -54,6 +54,7 @@ def test_the_generated_config_admits_a_stack_that_changed_the_shared_values(
     preview = run_preview(ROOT, stack="qa", config=config)
     assert _mandatory(preview, None) == [
         "cloudwatch-log-group-retention",
+        "lambda-function-reserved-concurrency",
         "sqs-consumed-queue-redrive",
     ]
     generated = pack_config(StackConfig.from_mapping({**REQUIRED, **CHANGED}))

@@ -10,6 +10,7 @@ import local  # noqa: F401 - the Lambda code on sys.path, as `python -m local` h
 from local.runtime import SettingsError, check_settings, function_url_event
 from local.samples import PROVIDERS, STORED_KINDS
 from local.soak import SoakPlan, plan_sends
+from webhook_processor.config import PROVIDER_DEFAULTS
 from webhook_processor.signatures import Reason, verifier
 
 
@@ -34,7 +35,7 @@ def test_function_url_event_keeps_text_bodies_and_base64_encodes_the_rest() -> N
 @pytest.mark.parametrize("kind", [*STORED_KINDS, "ignored"])
 def test_sample_deliveries_verify_with_the_receivers_own_verifier(name: str, kind: str) -> None:
     provider = PROVIDERS[name]
-    check = verifier(name, provider.settings)
+    check = verifier(name, {**PROVIDER_DEFAULTS.get(name, {}), **provider.settings})
     body, headers = provider.delivery(kind, 7)
     assert check(headers, body)
     forged_body, forged_headers = provider.delivery(kind, 7, forged=True)
