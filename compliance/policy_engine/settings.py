@@ -9,7 +9,6 @@ protobuf would (numbers as floats).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from jsonschema import Draft7Validator
 from pulumi_policy import EnforcementLevel, Policy
 
+from compliance.files import FileFormatError, read_json
 from compliance.policy_engine.errors import PolicyEngineError
 from compliance.policy_engine.pack import Pack
 
@@ -61,14 +61,12 @@ def parse_config(
 
 def load_config(path: str | Path) -> dict[str, Any]:
     """Read a ``--policy-pack-config`` JSON file (an empty file means no config, as in the CLI)."""
-    text = Path(path).read_text()
-    if not text.strip():
+    if not Path(path).read_text().strip():
         return {}
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        msg = f"{path}: not JSON ({e.msg} at line {e.lineno})"
-        raise PolicyEngineError(msg) from e
+        data = read_json(Path(path))
+    except FileFormatError as e:
+        raise PolicyEngineError(str(e)) from e
     if not isinstance(data, dict):
         msg = f"{path}: the policy pack config must be a JSON object keyed by policy name"
         raise PolicyEngineError(msg)

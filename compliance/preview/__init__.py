@@ -1,5 +1,5 @@
 """The offline preview: run a Pulumi Python program under realistic mocks and capture every
-resource the engine would receive, options included (README "The offline preview").
+resource the engine would receive, options included (docs/preview.md).
 
     preview = run_preview(".", "dev", {"environmentSuffix": "pr1"}, unknowns=False)
     preview.resources      # sorted by URN

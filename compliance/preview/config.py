@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from compliance.files import FileFormatError, read_yaml
 
 
 class ProjectError(ValueError):
@@ -43,10 +43,9 @@ class StackConfig:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        msg = f"{path}: not valid YAML: {exc}"
-        raise ProjectError(msg) from exc
+        data = read_yaml(path) or {}
+    except FileFormatError as exc:
+        raise ProjectError(str(exc)) from exc
     if not isinstance(data, dict):
         msg = f"{path}: expected a mapping at the top level"
         raise ProjectError(msg)

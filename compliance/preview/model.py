@@ -1,6 +1,6 @@
 """The capture of an offline preview: what the engine saw for every resource, as plain data.
 
-`Preview.to_dict()` is the `compliance preview --json` format (README "The offline preview");
+`Preview.to_dict()` is the `compliance preview --json` format (docs/preview.md);
 the other attributes feed the printed summary and in-process evaluators but are not part of the
 file.
 """

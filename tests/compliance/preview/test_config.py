@@ -92,7 +92,7 @@ def test_project_main_points_at_the_program(tmp_path):
         ({}, "no Pulumi.yaml here"),
         ({"Pulumi.yaml": "runtime: python\n"}, "the project has no name"),
         ({"Pulumi.yaml": "name: p\n"}, "no Python program"),
-        ({"Pulumi.yaml": "name: [p\n"}, "not valid YAML"),
+        ({"Pulumi.yaml": "name: [p\n"}, "is not YAML"),
         ({"Pulumi.yaml": "- a\n"}, "expected a mapping"),
     ],
 )

@@ -9,7 +9,7 @@ from compliance.preview import ProgramError, run_preview
 
 REPO = Path(__file__).resolve().parents[3]
 
-# One provider and these custom resources (see the README's architecture section).
+# One provider and these custom resources (see docs/architecture.md).
 CUSTOM_COUNTS = {
     "pulumi:providers:aws": 1,
     "aws:kms/key:Key": 1,
