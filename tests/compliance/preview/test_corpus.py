@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from compliance.__main__ import build_parser
+from pci_pack import all_policies
+from pci_pack.meta import RuleSet
+from pci_pack.rule_sets import pack_config, rule_set_of
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 CORPUS = sorted(p.parent for p in PROGRAMS.glob("*/expected.json"))
@@ -39,3 +42,24 @@ def test_corpus_program(program: Path, tmp_path: Path, capsys: pytest.CaptureFix
         if r.get("remote")
     )
     assert "Traceback" not in printed.err
+
+
+@pytest.mark.parametrize("program", CORPUS, ids=[p.name for p in CORPUS])
+def test_the_pci_rule_set_alone_reports_no_platform_convention(
+    program: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another organisation's stack runs the PCI DSS rules alone: the platform's conventions
+    (names, arm64, reserved concurrency...) stay silent, the PCI findings stay."""
+    policies = all_policies()
+    platform = {p.name for p in policies if rule_set_of(p) is RuleSet.PLATFORM}
+    config = tmp_path / "pci-only.json"
+    config.write_text(json.dumps(pack_config([RuleSet.PCI_DSS], policies)))
+    out = tmp_path / "preview.json"
+    argv = ["preview", "--program", str(program), "--json", str(out)]
+    args = build_parser().parse_args([*argv, "--policy-pack-config", str(config)])
+    args.func(args)
+    capsys.readouterr()
+    found = {v["policy"] for v in json.loads(out.read_text())["violations"]}
+    expected = json.loads((program / "expected.json").read_text())
+    assert not found & platform
+    assert set(expected["mustFind"]) - platform <= found
