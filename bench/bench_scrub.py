@@ -2,8 +2,9 @@
 
 Each input is built so that no Luhn window ever passes (nothing is redacted early, every
 window is examined): long digit runs, grouped digits with every kind of separator, digits of
-another script, URL-encoded gaps and identifier-shaped tokens. The scrubber is linear (at
-most 7 window comparisons per digit), so the 1 MiB figure is four times the 256 KiB one.
+another script, URL-encoded gaps and identifier-shaped tokens. The scrubber is linear (per
+digit, a bounded number of byte operations for each of the 7 window lengths), so the 1 MiB
+figure is four times the 256 KiB one.
 """
 
 from __future__ import annotations

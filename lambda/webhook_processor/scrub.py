@@ -21,9 +21,10 @@ canonical UUIDs and date-times are skipped whole; a contiguous run of 13+ digits
 checked wherever it stands (``evt_4111111111111111``, ``card4111111111111111``).
 
 Cost is linear in the input: two regular-expression passes without backtracking into a digit
-group or a gap (possessive quantifiers), then, per chain of n digits, prefix sums of Luhn
-weights and one comparison per window length and end position: at most 7 * n comparisons, so
-O(len(text)) overall, whatever the input (no window is summed digit by digit).
+group or a gap (possessive quantifiers), then, per chain of n digits, one translation to ASCII
+and, per window length 13..19, the totals of all n windows at once (a big integer with a byte
+per digit times a constant of at most 19 bytes) and one byte translation: O(7 * 19 * n) byte
+operations, so O(len(text)) overall, whatever the input (no window is summed digit by digit).
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
-from itertools import accumulate
 from typing import Any
 
 REDACTED = "[REDACTED]"
@@ -63,7 +63,18 @@ _KEY_NOISE = re.compile(r"[^a-z0-9]")
 # Luhn weights of an ASCII digit: as is, and doubled (a two-digit product counts its digits).
 _PLAIN = bytes.maketrans(b"0123456789", bytes(range(10)))
 _DOUBLED = bytes.maketrans(b"0123456789", bytes([0, 2, 4, 6, 8, 1, 3, 5, 7, 9]))
-_mod10 = (10).__rmod__
+# Per window length: the multipliers that add onto a digit's byte the weights of the digits
+# before it in a window ending there, counted as is at an even distance, doubled at an odd one.
+_WINDOW_SPREADS = tuple(
+    (
+        size,
+        sum(1 << 8 * distance for distance in range(0, size, 2)),
+        sum(1 << 8 * distance for distance in range(1, size, 2)),
+    )
+    for size in range(PAN_MIN_DIGITS, PAN_MAX_DIGITS + 1)
+)
+# A window total (0-171) to 0 when it is a multiple of ten (the window passes Luhn), else 1.
+_MULTIPLE_OF_TEN = bytes(int(total % 10 != 0) for total in range(256))
 # Keys (lower-cased, punctuation removed) whose values are cardholder data or sensitive
 # authentication data whatever they contain.
 SENSITIVE_KEYS = frozenset(
@@ -109,7 +120,7 @@ _ASCII_DIGITS = _AsciiDigits()
 
 def ascii_digits(text: str) -> str:
     """The decimal digits of ``text`` (any script), in order, as ASCII digits."""
-    digits = _NOT_DIGIT.sub("", text)
+    digits = text if text.isdecimal() else _NOT_DIGIT.sub("", text)  # both mean category Nd
     return digits if digits.isascii() else digits.translate(_ASCII_DIGITS)
 
 
@@ -125,51 +136,28 @@ def luhn_valid(digits: str) -> bool:
     return (sum(plain[0::2]) + sum(doubled[1::2])) % 10 == 0
 
 
-def _any_equal(left: bytes | bytearray, right: bytes | bytearray) -> bool:
-    """True when ``left[i] == right[i]`` for some i (bytes of equal length, values 0-15).
-
-    One XOR of the two as big integers, then a carry into bit 4 of every byte that is not
-    zero: a single pass in C however long the inputs are.
-    """
-    size = len(left)
-    nibbles = int.from_bytes(left) ^ int.from_bytes(right)
-    high = int.from_bytes(b"\x10" * size)
-    return (nibbles + (high - int.from_bytes(b"\x01" * size))) & high != high
-
-
 def contains_pan(digits: str) -> bool:
     """True when some window of 13-19 consecutive digits of ``digits`` is Luhn-valid.
 
-    In a window ending at digit ``e - 1`` the digits at an even distance from the end count
-    as is and the others doubled, so two prefix sums (one per parity of the end) give every
-    window's total as a difference: the window passes when its two prefix sums agree mod 10.
-    That is 7 comparisons per digit, never a window summed digit by digit.
+    Every window's Luhn total at once: the digits' weights as big integers with a byte per
+    digit, multiplied by a constant with a 1 in every other byte (every byte shifted onto the
+    bytes after it), so byte ``e`` holds the total of the window ending at digit ``e`` (at most
+    19 * 9, no carry). A window passes when its byte is a multiple of ten: per window length
+    two multiplications by a constant and one byte translation, each a single pass in C, never
+    a window summed digit by digit.
     """
     digits = ascii_digits(digits)
     count = len(digits)
     if count < PAN_MIN_DIGITS:
         return False
-    sizes = range(PAN_MIN_DIGITS, min(PAN_MAX_DIGITS, count) + 1)
-    if count <= PAN_MAX_DIGITS:  # the common case: a handful of windows, checked directly
-        return any(
-            luhn_valid(digits[start : start + size])
-            for size in sizes
-            for start in range(count - size + 1)
-        )
-    plain, doubled = _weights(digits)
-    even = bytearray(plain)  # weights for windows ending at an even index
-    even[1::2] = doubled[1::2]
-    odd = bytearray(doubled)  # ... and at an odd index
-    odd[1::2] = plain[1::2]
-    prefix_even = bytes(map(_mod10, accumulate(even, initial=0)))
-    prefix_odd = bytes(map(_mod10, accumulate(odd, initial=0)))
-    # A window [e - size, e) compares ends[e] with starts[size % 2][e - size].
-    ends = bytearray(prefix_odd)
-    ends[1::2] = prefix_even[1::2]
-    shifted = bytearray(prefix_even)
-    shifted[1::2] = prefix_odd[1::2]
-    starts = (ends, shifted)
-    return any(_any_equal(ends[size:], starts[size % 2][: count + 1 - size]) for size in sizes)
+    plain, doubled = (int.from_bytes(weights, "little") for weights in _weights(digits))
+    width = count + PAN_MAX_DIGITS
+    return any(
+        0 in totals.to_bytes(width, "little")[size - 1 : count].translate(_MULTIPLE_OF_TEN)
+        for size, as_is, twice in _WINDOW_SPREADS
+        if size <= count
+        for totals in [plain * as_is + doubled * twice]
+    )
 
 
 def _redact(match: re.Match[str]) -> str:
