@@ -38,8 +38,10 @@ def _normalize(entry: dict):
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_a_published_sample_becomes_the_documented_record(path):
+def test_a_published_sample_becomes_the_documented_record(path, request):
     entry = _load(path)
+    if "disagreement" in entry:  # documented record kept; strict, so a fix shows as XPASS
+        request.applymarker(pytest.mark.xfail(reason=entry["disagreement"], strict=True))
     expected = entry["expected"]
     if "poison" in expected:
         with pytest.raises(PoisonMessageError, match="holds a card number") as raised:
@@ -47,6 +49,9 @@ def test_a_published_sample_becomes_the_documented_record(path):
         assert "[REDACTED]" in str(raised.value)
         return
     record = _normalize(entry)
+    if expected == {"ignored": True}:
+        assert record is None
+        return
     assert record is not None
     message = json.loads(record.to_message())
     VALIDATOR.validate(message)
