@@ -25,6 +25,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local.runtime import Context as LambdaContext
+
 from . import provider_events as events
 
 # The tests assert on the handlers' INFO lines, so a log level in the caller's environment (a
@@ -49,19 +51,6 @@ PARAMETERS = {
     "ADYEN_HMAC_KEY_HEX_PARAM": (f"/payment-webhooks/{SUFFIX}/adyen/hmac-key-hex",
                                  events.ADYEN_HMAC_KEY),
 }  # fmt: skip
-
-
-@dataclass
-class LambdaContext:
-    """The attributes Powertools reads from the Lambda context object."""
-
-    function_name: str
-    memory_limit_in_mb: int = 1024
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-    @property
-    def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{REGION}:123456789012:function:{self.function_name}"
 
 
 @pytest.fixture(scope="session", autouse=True)
