@@ -7,12 +7,14 @@ from its date on. The evaluation date is configurable so a plan can be checked a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from pulumi_policy import ResourceValidationArgs, Severity
 
 from pci_pack.meta import resource_policy, setting
-from pci_pack.props import get, label, matches, message
+from pci_pack.props import get
+from pci_pack.rule import Finding, resource_check
 
 FUNCTION = "aws:lambda/function:Function"
 # https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
@@ -52,9 +54,7 @@ def runtime_problem(runtime: object, minimum: tuple[int, int], today: date) -> s
     return None
 
 
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if not matches(args.resource_type, FUNCTION):
-        return
+def _check(args: ResourceValidationArgs) -> Iterator[Finding]:
     major, minor = (int(p) for p in setting(args, "minimumVersion", CONFIG).split("."))
     as_of = setting(args, "asOf", CONFIG)
     today = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
@@ -65,20 +65,13 @@ def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
             for v, deprecated in DEPRECATION.items()
             if deprecated > today and v >= (major, minor)
         )
-        report(
-            message(
-                f"Lambda function {label(args.resource_type, args.name)}",
-                problem,
-                f"set runtime to a supported one ({', '.join(supported)})",
-            ),
-            None,
-        )
+        yield problem, f"set runtime to a supported one ({', '.join(supported)})"
 
 
 POLICY = resource_policy(
     name="lambda-function-python-runtime",
     description="Lambda functions must use a supported, non-deprecated Python 3 runtime.",
-    validate=_validate,
+    validate=resource_check("Lambda function", (FUNCTION,), _check),
     reference="6.3.3",
     severity=Severity.HIGH,
     remediation="Move the function to a Python runtime AWS still supports (python3.12 or newer).",

@@ -8,34 +8,32 @@ Matched by property name, so the same rule covers DynamoDB ``deletionProtectionE
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from pulumi_policy import ResourceValidationArgs, Severity
 
 from pci_pack.meta import RuleSet, resource_policy
-from pci_pack.props import label, message, peek
+from pci_pack.props import peek
+from pci_pack.rule import Finding, resource_check
 
 FLAG = re.compile(r"deletionprotection|disableapitermination", re.IGNORECASE)
 ON = (True, "ACTIVE", "ENABLED", "true")
 
 
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def _check(args: ResourceValidationArgs) -> Iterator[Finding]:
     for key in sorted(k for k in args.props if FLAG.search(k)):
         value = peek(args.props, key)
         if isinstance(value, bool | str) and value in ON:
-            report(
-                message(
-                    label(args.resource_type, args.name),
-                    f"sets {key}={value!r}",
-                    f"remove {key} (or set it false) so the stack stays destroyable",
-                ),
-                None,
+            yield (
+                f"sets {key}={value!r}",
+                f"remove {key} (or set it false) so the stack stays destroyable",
             )
 
 
 POLICY = resource_policy(
     name="resource-no-deletion-protection",
     description="Resources must not enable deletion protection (stacks must stay destroyable).",
-    validate=_validate,
+    validate=resource_check("", (), _check),
     reference="2.2.1",
     severity=Severity.LOW,
     remediation="Remove the deletion protection flag; rely on backups for recovery.",

@@ -7,31 +7,26 @@ and the compliance report checks the stack export.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from collections.abc import Iterator
+
+from pulumi_policy import ResourceValidationArgs, Severity
 
 from pci_pack.meta import RuleSet, resource_policy
-from pci_pack.props import label, message
+from pci_pack.rule import Finding, resource_check
 
 
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def _check(args: ResourceValidationArgs) -> Iterator[Finding]:
     retain = getattr(args.opts, "retain_on_delete", None)
     if retain is None:
         args.not_applicable("the engine does not expose retainOnDelete to policies")
     if retain:
-        report(
-            message(
-                label(args.resource_type, args.name),
-                "sets retain_on_delete",
-                "remove retain_on_delete=True from its ResourceOptions",
-            ),
-            None,
-        )
+        yield "sets retain_on_delete", "remove retain_on_delete=True from its ResourceOptions"
 
 
 POLICY = resource_policy(
     name="resource-no-retain-on-delete",
     description="Resources must not set retainOnDelete (stacks must stay destroyable).",
-    validate=_validate,
+    validate=resource_check("", (), _check),
     reference="2.2.1",
     severity=Severity.LOW,
     remediation="Remove retain_on_delete=True.",

@@ -6,28 +6,23 @@ fail halfway and leaves a billable, data-holding remainder.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
+from collections.abc import Iterator
+
+from pulumi_policy import ResourceValidationArgs, Severity
 
 from pci_pack.meta import RuleSet, resource_policy
-from pci_pack.props import label, message
+from pci_pack.rule import Finding, resource_check
 
 
-def _validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def _check(args: ResourceValidationArgs) -> Iterator[Finding]:
     if args.opts.protect:
-        report(
-            message(
-                label(args.resource_type, args.name),
-                "is protected",
-                "remove protect=True from its ResourceOptions",
-            ),
-            None,
-        )
+        yield "is protected", "remove protect=True from its ResourceOptions"
 
 
 POLICY = resource_policy(
     name="resource-not-protected",
     description="Resources must not set the protect option (stacks must stay destroyable).",
-    validate=_validate,
+    validate=resource_check("", (), _check),
     reference="2.2.1",
     severity=Severity.LOW,
     remediation="Remove protect=True; protect data with backups (PITR) instead.",
