@@ -50,10 +50,10 @@ def stack_config(program: Path, stack: str, overrides: dict[str, str]) -> StackC
 
 
 def _handle(args: argparse.Namespace) -> int:
-    from compliance.preview.cli import find_repository_root
+    from compliance.preview.cli import program_directory
     from stack.config import ConfigError
 
-    program = args.program or find_repository_root(Path.cwd())
+    program = program_directory(args)
     try:
         config = stack_config(program, args.stack, dict(args.config))
     except (ValueError, ConfigError) as exc:  # an unusable project, an invalid configuration
@@ -71,7 +71,7 @@ def _handle(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `policy-config` subcommand."""
-    from compliance.preview.cli import assignment
+    from compliance.preview.cli import add_stack_arguments
 
     parser = subparsers.add_parser(
         "policy-config",
@@ -79,11 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Derive the policy pack settings that follow from a stack's configuration "
         "(Pulumi.<stack>.yaml) and write them as `--policy-pack-config` JSON.",
     )
-    parser.add_argument("--program", type=Path, default=None, help="Pulumi project directory")
-    parser.add_argument("--stack", default="dev", help="stack name (default: dev)")
-    parser.add_argument(
-        "--config", type=assignment, action="append", default=[], metavar="KEY=VALUE"
-    )
+    add_stack_arguments(parser)
     parser.add_argument(
         "--output", type=Path, default=None, metavar="FILE", help="default: standard output"
     )

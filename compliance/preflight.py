@@ -129,9 +129,9 @@ def lambda_client() -> Any:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from compliance.preview.cli import find_repository_root
+    from compliance.preview.cli import program_directory
 
-    program = args.program or find_repository_root(Path.cwd())
+    program = program_directory(args)
     try:
         wanted = stack_reservations(program, args.stack)
         verdict = assess(read_account(lambda_client(), tuple(wanted)), wanted)
@@ -144,6 +144,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `preflight` subcommand."""
+    from compliance.preview.cli import add_stack_arguments
+
     parser = subparsers.add_parser(
         "preflight",
         help="before `pulumi up`: do the stack's Lambda reservations fit the account?",
@@ -151,6 +153,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "whether the stack's reservedConcurrency leaves the 100 unreserved AWS requires. "
         "Exit 0 fits, 1 does not fit, 2 cannot tell.",
     )
-    parser.add_argument("--stack", default="dev", help="stack whose config to read")
-    parser.add_argument("--program", type=Path, default=None, help="Pulumi project directory")
+    add_stack_arguments(
+        parser, stack_help="stack whose config to read (default: dev)", config=False
+    )
     parser.set_defaults(func=handle)

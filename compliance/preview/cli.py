@@ -25,6 +25,37 @@ def assignment(text: str) -> tuple[str, str]:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+def add_stack_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    stack_help: str = "stack name (default: dev)",
+    config: bool = True,
+) -> None:
+    """``--program``, ``--stack`` and (with ``config``) repeatable ``--config``, alike in every
+    command that reads a stack."""
+    parser.add_argument(
+        "--program",
+        type=Path,
+        default=None,
+        help="Pulumi project directory (default: the repository root, where Pulumi.yaml is)",
+    )
+    parser.add_argument("--stack", default="dev", help=stack_help)
+    if config:
+        parser.add_argument(
+            "--config",
+            type=assignment,
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="set a config value for this run, as `pulumi config set` would (repeatable)",
+        )
+
+
+def program_directory(args: argparse.Namespace) -> Path:
+    """``--program``, else the project holding the working directory."""
+    return args.program or find_repository_root(Path.cwd())
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `preview` subcommand."""
     parser = subparsers.add_parser(
@@ -33,21 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run a Pulumi Python program offline (preview mode, realistic mocks), "
         "print a summary and write every registered resource, options included, as JSON.",
     )
-    parser.add_argument(
-        "--program",
-        type=Path,
-        default=None,
-        help="Pulumi project directory (default: the repository root, where Pulumi.yaml is)",
-    )
-    parser.add_argument("--stack", default="dev", help="stack name (default: dev)")
-    parser.add_argument(
-        "--config",
-        type=assignment,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="set a config value for this run, as `pulumi config set` would (repeatable)",
-    )
+    add_stack_arguments(parser)
     parser.add_argument(
         "--unknowns",
         action="store_true",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from compliance.preview.cli import assignment
+from compliance.preview.cli import add_stack_arguments
 
 OUT = Path("build/compliance")
 
@@ -37,11 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument(
         "--from-stack-export", type=Path, metavar="FILE", help="`pulumi stack export` output"
     )
-    parser.add_argument("--program", type=Path, default=None, help="Pulumi project directory")
-    parser.add_argument("--stack", default="dev", help="stack for the offline preview")
-    parser.add_argument(
-        "--config", type=assignment, action="append", default=[], metavar="KEY=VALUE"
-    )
+    add_stack_arguments(parser, stack_help="stack for the offline preview (default: dev)")
     parser.add_argument("--policy-pack", type=Path, default=None, help="default: policies/")
     parser.add_argument(
         "--policy-pack-config",

@@ -34,7 +34,7 @@ from compliance.checkov import CheckovError, ScanResult, load_skip_rules, run_ch
 from compliance.files import FileFormatError, read_json
 from compliance.manifest import write_manifest
 from compliance.policy_engine import DEFAULT_PACK_DIR, PolicyEngineError, evaluate
-from compliance.preview.cli import find_repository_root
+from compliance.preview.cli import program_directory
 from compliance.preview.config import ProjectError, load_config, load_project
 from compliance.report.evidence import Evidence, InputMode, RunMetadata, TestRecord
 from compliance.report.inputs import (
@@ -104,7 +104,7 @@ def _read_capture(args: argparse.Namespace) -> tuple[dict[str, Any], InputMode, 
             raise InputError(str(exc)) from exc
     from compliance.preview import PreviewError, run_preview
 
-    program = args.program or find_repository_root(Path.cwd())
+    program = program_directory(args)
     try:
         preview = run_preview(program, args.stack, dict(args.config), unknowns=False)
     except PreviewError as exc:
@@ -117,7 +117,7 @@ def secret_config_keys(args: argparse.Namespace) -> set[str]:
     reads as secrets, and every key the stack file holds `secure:`."""
     keys = set(SECRET_KEYS)
     try:
-        project = load_project(args.program or find_repository_root(Path.cwd()))
+        project = load_project(program_directory(args))
         keys |= set(load_config(project, args.stack, {}).absent_secure)
     except ProjectError:
         pass  # no project to read: the program's own secrets are still masked
