@@ -264,7 +264,8 @@ def test_an_amount_finer_than_the_providers_unit_is_poison():
 @pytest.mark.parametrize(
     ("field_path", "value"),
     [(("id",), "evt_4111111111111111"), (("data", "object", "id"), "pi_4111111111111111"),
-     (("data", "object", "id"), "pi_[REDACTED]")],
+     (("data", "object", "id"), "pi_[REDACTED]"),
+     (("data", "object", "id"), "pi_0004111111111111111")],  # zeros hide no card number
 )  # fmt: skip
 def test_an_identifier_holding_a_card_number_is_poison_and_never_rewritten(field_path, value):
     data = _with(stripe_payload("payment_intent.succeeded"), value, *field_path)
@@ -274,11 +275,18 @@ def test_an_identifier_holding_a_card_number_is_poison_and_never_rewritten(field
     assert "holds a card number" in str(raised.value)
 
 
-def test_identifiers_that_only_look_numeric_are_kept_verbatim():
-    data = _with(stripe_payload("payment_intent.succeeded"), "evt_4111111111111113", "id")
+@pytest.mark.parametrize(
+    ("field_path", "value"),
+    [(("id",), "evt_4111111111111113"),  # fails Luhn in every window
+     (("id",), "evt_00000000000000"),  # passes Luhn, but no card number begins 00
+     (("data", "object", "id"), "pi_000000000000000000000000")],
+)  # fmt: skip
+def test_identifiers_that_only_look_numeric_are_kept_verbatim(field_path, value):
+    data = _with(stripe_payload("payment_intent.succeeded"), value, *field_path)
     record = _normalize("stripe", data)
     assert record is not None
-    assert json.loads(record.to_message())["event_id"] == "evt_4111111111111113"
+    message = json.loads(record.to_message())
+    assert value in (message["event_id"], message["object_id"])
 
 
 def _without(data, *path):
