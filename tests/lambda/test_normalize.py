@@ -172,6 +172,29 @@ def test_an_old_rendering_without_a_refund_list_uses_the_previous_running_total(
         _normalize("stripe", event)
 
 
+def test_a_pre_2014_rendering_lists_refunds_as_a_plain_array_without_ids():
+    event = _charge_refunded(1200, [])
+    charge = event["data"]["object"]
+    charge["refunds"] = [  # API versions before 2014-06-17: an array, refunds without id
+        {"amount": 500, "currency": "usd", "created": 1, "object": "refund"},
+        {"amount": 700, "currency": "usd", "created": 2, "object": "refund"},
+    ]
+    record = _normalize("stripe", event)
+    assert record is not None
+    assert (record.amount, record.refunded_total) == (700, 1200)
+    assert record.timestamp == "refund#ch_3MmlLrLkdIwHu7ix0snN0B15@1200#succeeded"
+    charge["refunds"] = [
+        {**refund, "id": f"re_{refund['created']}"} for refund in charge["refunds"]
+    ]
+    record = _normalize("stripe", event)
+    assert record is not None
+    assert (record.amount, record.object_id, record.timestamp) == (
+        700,
+        "re_2",
+        "refund#re_2#succeeded",
+    )
+
+
 def test_an_old_rendering_without_amount_captured_uses_the_amount():
     event = stripe_payload("charge.succeeded")
     event["api_version"] = "2017-08-15"
