@@ -1,10 +1,12 @@
 """Scrubber cost on crafted worst cases: CPU time per MiB, and per 256 KiB receiver request.
 
-Each input is built so that no Luhn window ever passes (nothing is redacted early, every
+Each input is built so that no window is a card number (nothing is redacted early, every
 window is examined): long digit runs, grouped digits with every kind of separator, digits of
-another script, URL-encoded gaps and identifier-shaped tokens. The scrubber is linear (per
-digit, a bounded number of byte operations for each of the 7 window lengths), so the 1 MiB
-figure is four times the 256 KiB one.
+another script, URL-encoded gaps and identifier-shaped tokens, where no window passes Luhn;
+and runs of zeros, where every window passes Luhn but begins ``00``, so the second check runs
+for every window length. The scrubber is linear (per digit, a bounded number of byte
+operations for each of the 7 window lengths), so the 1 MiB figure is four times the 256 KiB
+one.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ UNITS = {
     "arabic-indic digits": "\u0661",
     "url-encoded gaps": "11%2D11+",
     "ids glued to letters": "1111111111111a",
+    # Every window of zeros passes Luhn and begins "00": no card number (ISO/IEC 7812-1).
+    "zero run": "0",
+    "zero groups": "0000-",
 }
 
 

@@ -79,3 +79,17 @@ def test_the_report_and_the_preview_use_the_generated_pack_config() -> None:
             commands
         ), target
         assert "--policy-pack-config build/policy-config.dev.json" in commands, target
+
+
+def test_the_suite_draws_the_same_hypothesis_examples_on_every_run() -> None:
+    """``make test`` on a fresh clone must not depend on a random draw or on the clock."""
+    from hypothesis import HealthCheck, settings
+
+    ci = settings.get_profile("ci")
+    assert ci.derandomize
+    assert ci.database is None
+    assert ci.deadline is None
+    assert HealthCheck.too_slow in ci.suppress_health_check
+    makefile = (ROOT / "Makefile").read_text()
+    test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "HYPOTHESIS_PROFILE" not in test_recipe  # the default profile, ci, is used

@@ -10,10 +10,17 @@ What counts as a card number is what a person would read as one: a chain of 13-1
 decimal digits of any Unicode script (``unicodedata.decimal``: ASCII, full-width,
 Arabic-Indic, Devanagari...), its digit groups separated by at most ``MAX_GAP`` characters of
 whitespace, punctuation or symbols, a URL-encoded byte (``%20``, ``%2D``) counting as one.
-A chain is redacted whole when any window of 13-19 of its digits passes the Luhn check on the
-digits' numeric values: checking only the whole chain would let a PAN followed by other digits
-("4111... 12") through. Over-redaction (about one 13-digit epoch-millisecond value in ten) is
-the safe error for cardholder data.
+A chain is redacted whole when any window of 13-19 of its digits is PAN-shaped: it passes the
+Luhn check on the digits' numeric values and does not begin ``00``. Checking only the whole
+chain would let a PAN followed by other digits ("4111... 12") through. The ``00`` rule is
+ISO/IEC 7812-1's: issuer numbers in the range "00" are allocated to ISO/TC 68 for institutions
+other than card issuers (ISO 8583-1 institution codes; IN 00000 is a test number), so no card
+number starts with them, while every run of zeros passes Luhn and placeholder identifiers
+(Stripe's ``ch_00000000000000``) would otherwise be card numbers. It applies to each window,
+never to a chain: ``004111111111111111`` still holds the window ``4111111111111111``. A single
+leading ``0`` (the rest of major industry identifier 0, "other industry assignments") is not
+excluded. Over-redaction (about one 13-digit epoch-millisecond value in ten) is the safe error
+for cardholder data.
 
 What is not a card number: a digit group glued to a letter belongs to an identifier
 (``ccaf68bc-...``, ``9abc``) and does not chain with its neighbours across separators, and
@@ -23,7 +30,8 @@ checked wherever it stands (``evt_4111111111111111``, ``card4111111111111111``).
 Cost is linear in the input: two regular-expression passes without backtracking into a digit
 group or a gap (possessive quantifiers), then, per chain of n digits, one translation to ASCII
 and, per window length 13..19, the totals of all n windows at once (a big integer with a byte
-per digit times a constant of at most 19 bytes) and one byte translation: O(7 * 19 * n) byte
+per digit times a constant of at most 19 bytes) and one byte translation, plus, only where a
+window passes Luhn, one big-integer OR with the windows that begin ``00``: O(7 * 19 * n) byte
 operations, so O(len(text)) overall, whatever the input (no window is summed digit by digit).
 """
 
@@ -75,6 +83,8 @@ _WINDOW_SPREADS = tuple(
 )
 # A window total (0-171) to 0 when it is a multiple of ten (the window passes Luhn), else 1.
 _MULTIPLE_OF_TEN = bytes(int(total % 10 != 0) for total in range(256))
+# An ASCII digit to 1 when it is 0, else 0 (a window beginning "00" is no card number).
+_ZERO = bytes.maketrans(b"0123456789", bytes([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
 # Keys (lower-cased, punctuation removed) whose values are cardholder data or sensitive
 # authentication data whatever they contain.
 SENSITIVE_KEYS = frozenset(
@@ -137,27 +147,43 @@ def luhn_valid(digits: str) -> bool:
 
 
 def contains_pan(digits: str) -> bool:
-    """True when some window of 13-19 consecutive digits of ``digits`` is Luhn-valid.
+    """True when some window of 13-19 consecutive digits of ``digits`` may be a card number:
+    it passes the Luhn check and does not begin ``00`` (no issuer number does, ISO/IEC 7812-1).
 
     Every window's Luhn total at once: the digits' weights as big integers with a byte per
     digit, multiplied by a constant with a 1 in every other byte (every byte shifted onto the
     bytes after it), so byte ``e`` holds the total of the window ending at digit ``e`` (at most
     19 * 9, no carry). A window passes when its byte is a multiple of ten: per window length
     two multiplications by a constant and one byte translation, each a single pass in C, never
-    a window summed digit by digit.
+    a window summed digit by digit. Only when one passes, the windows that begin ``00`` (byte
+    ``s`` set where digits ``s`` and ``s + 1`` are zeros) are ORed out of the result.
     """
     digits = ascii_digits(digits)
     count = len(digits)
     if count < PAN_MIN_DIGITS:
         return False
+    raw = digits.encode()
     plain, doubled = (int.from_bytes(weights, "little") for weights in _weights(digits))
     width = count + PAN_MAX_DIGITS
-    return any(
-        0 in totals.to_bytes(width, "little")[size - 1 : count].translate(_MULTIPLE_OF_TEN)
-        for size, as_is, twice in _WINDOW_SPREADS
-        if size <= count
-        for totals in [plain * as_is + doubled * twice]
-    )
+    double_zero: int | None = None
+    for size, as_is, twice in _WINDOW_SPREADS:
+        if size > count:
+            break
+        totals = plain * as_is + doubled * twice
+        # Byte s: 0 when the window of ``size`` digits starting at digit s passes Luhn.
+        failing = totals.to_bytes(width, "little")[size - 1 : count].translate(_MULTIPLE_OF_TEN)
+        if 0 not in failing:
+            continue
+        if double_zero is None:
+            zeros = int.from_bytes(raw.translate(_ZERO), "little")
+            double_zero = zeros & (zeros >> 8)
+        starts = len(failing)
+        if (
+            0
+            in (int.from_bytes(failing, "little") | double_zero).to_bytes(count, "little")[:starts]
+        ):
+            return True
+    return False
 
 
 def _redact(match: re.Match[str]) -> str:

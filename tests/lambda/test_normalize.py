@@ -172,6 +172,29 @@ def test_an_old_rendering_without_a_refund_list_uses_the_previous_running_total(
         _normalize("stripe", event)
 
 
+def test_a_pre_2014_rendering_lists_refunds_as_a_plain_array_without_ids():
+    event = _charge_refunded(1200, [])
+    charge = event["data"]["object"]
+    charge["refunds"] = [  # API versions before 2014-06-17: an array, refunds without id
+        {"amount": 500, "currency": "usd", "created": 1, "object": "refund"},
+        {"amount": 700, "currency": "usd", "created": 2, "object": "refund"},
+    ]
+    record = _normalize("stripe", event)
+    assert record is not None
+    assert (record.amount, record.refunded_total) == (700, 1200)
+    assert record.timestamp == "refund#ch_3MmlLrLkdIwHu7ix0snN0B15@1200#succeeded"
+    charge["refunds"] = [
+        {**refund, "id": f"re_{refund['created']}"} for refund in charge["refunds"]
+    ]
+    record = _normalize("stripe", event)
+    assert record is not None
+    assert (record.amount, record.object_id, record.timestamp) == (
+        700,
+        "re_2",
+        "refund#re_2#succeeded",
+    )
+
+
 def test_an_old_rendering_without_amount_captured_uses_the_amount():
     event = stripe_payload("charge.succeeded")
     event["api_version"] = "2017-08-15"
@@ -264,7 +287,8 @@ def test_an_amount_finer_than_the_providers_unit_is_poison():
 @pytest.mark.parametrize(
     ("field_path", "value"),
     [(("id",), "evt_4111111111111111"), (("data", "object", "id"), "pi_4111111111111111"),
-     (("data", "object", "id"), "pi_[REDACTED]")],
+     (("data", "object", "id"), "pi_[REDACTED]"),
+     (("data", "object", "id"), "pi_0004111111111111111")],  # zeros hide no card number
 )  # fmt: skip
 def test_an_identifier_holding_a_card_number_is_poison_and_never_rewritten(field_path, value):
     data = _with(stripe_payload("payment_intent.succeeded"), value, *field_path)
@@ -274,11 +298,18 @@ def test_an_identifier_holding_a_card_number_is_poison_and_never_rewritten(field
     assert "holds a card number" in str(raised.value)
 
 
-def test_identifiers_that_only_look_numeric_are_kept_verbatim():
-    data = _with(stripe_payload("payment_intent.succeeded"), "evt_4111111111111113", "id")
+@pytest.mark.parametrize(
+    ("field_path", "value"),
+    [(("id",), "evt_4111111111111113"),  # fails Luhn in every window
+     (("id",), "evt_00000000000000"),  # passes Luhn, but no card number begins 00
+     (("data", "object", "id"), "pi_000000000000000000000000")],
+)  # fmt: skip
+def test_identifiers_that_only_look_numeric_are_kept_verbatim(field_path, value):
+    data = _with(stripe_payload("payment_intent.succeeded"), value, *field_path)
     record = _normalize("stripe", data)
     assert record is not None
-    assert json.loads(record.to_message())["event_id"] == "evt_4111111111111113"
+    message = json.loads(record.to_message())
+    assert value in (message["event_id"], message["object_id"])
 
 
 def _without(data, *path):

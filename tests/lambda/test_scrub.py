@@ -8,7 +8,7 @@ import time
 import uuid
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bench.bench_scrub import cpu_seconds, crafted
@@ -72,6 +72,53 @@ def test_pan_followed_or_preceded_by_other_digits_is_still_redacted():
     assert "4111" not in scrub_text("ref:0044111111111111111")
 
 
+def _textbook_contains_pan(digits: str) -> bool:
+    """Every window of 13-19 digits checked one by one (independent of the implementation)."""
+    return any(
+        _check_digit(digits[start : start + size - 1]) == digits[start + size - 1]
+        and not digits.startswith("00", start)
+        for size in range(13, 20)
+        for start in range(len(digits) - size + 1)
+    )
+
+
+# Digit strings rich in zeros, so that windows beginning "00" are common.
+ZERO_RICH = st.lists(
+    st.sampled_from(["0", "00000", "1", "2", "4", "5", "8", "9"]), min_size=3, max_size=24
+).map("".join)
+
+
+@given(ZERO_RICH)
+@example("0" * 13)
+@example("0" * 12 + "4111111111111111")
+def test_a_chain_holds_a_pan_exactly_when_one_of_its_windows_is_one(digits):
+    assert contains_pan(digits) == _textbook_contains_pan(digits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0000000000000",
+        "0000 0000 0000 0000",
+        "0000-0000-0000-0000-000",
+        "ch_00000000000000",  # Stripe's placeholder ids in its published fixtures
+        "pi_000000000000000000000000",
+        "0012345678903",  # Luhn-valid, but begins 00
+    ],
+)
+def test_digits_beginning_00_are_no_card_number_though_they_pass_luhn(text):
+    assert luhn_valid(ascii_digits(text)[:13])
+    assert scrub_text(text) == text
+
+
+@pytest.mark.parametrize("pan", TEST_PANS)
+@pytest.mark.parametrize("zeros", ["0", "00", "0000000000000", "0000 0000 "])
+def test_zeros_around_a_card_number_never_hide_it(pan, zeros):
+    for text in (zeros + pan, pan + zeros, zeros + pan + zeros, f"ch_{zeros}{pan}"):
+        assert pan not in ascii_digits(scrub_text(text)), text
+        assert contains_pan(ascii_digits(text)), text
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -109,8 +156,15 @@ def test_scrub_redacts_sensitive_fields_and_card_numbers_anywhere_in_a_structure
     }
 
 
+# A card number's first 12-18 digits: any digits, but never "00" first (ISO/IEC 7812-1 gives
+# that range to institutions other than card issuers).
+BODIES = st.text(alphabet="0123456789", min_size=12, max_size=18).filter(
+    lambda body: not body.startswith("00")
+)
+
+
 @given(
-    body=st.text(alphabet="0123456789", min_size=12, max_size=18),
+    body=BODIES,
     before=st.text(max_size=20),
     after=st.text(max_size=20),
     separator=st.sampled_from(["", " ", "-"]),
@@ -214,7 +268,7 @@ def test_timestamps_are_left_alone():
 
 
 @given(
-    body=st.text(alphabet="0123456789", min_size=12, max_size=18),
+    body=BODIES,
     zero=st.sampled_from(["0", *SCRIPT_ZEROS]),
     separator=st.sampled_from(["", " ", "-", ".", "%20", "\u00a0", " - "]),
 )

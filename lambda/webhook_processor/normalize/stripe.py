@@ -4,7 +4,10 @@ Amounts arrive in Stripe's minor units, which are ISO 4217's except where Stripe
 page (https://docs.stripe.com/currencies#special-cases) says otherwise: ISK is sent with two
 decimals for backwards compatibility though ISO 4217 gives it none. Events rendered for older
 API versions lack fields that later versions added (``amount_captured``, ``latest_charge``,
-``charge.refunds``): each is read only where present.
+``charge.refunds``): each is read only where present. Before 2014-06-17
+(https://docs.stripe.com/changelog/2014-06-17/invoices-include-refunds-sublist-refunds-field)
+``charge.refunds`` is a plain array rather than a list object with ``data``, and the oldest
+renderings give its refunds no ``id``.
 """
 
 from __future__ import annotations
@@ -74,8 +77,11 @@ def _capture(event_type: str, obj: Mapping[str, Any]) -> tuple[str, str, str] | 
 
 
 def _latest_refund(charge: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The newest refund a ``charge.refunded`` lists (older API versions and expansions)."""
-    refunds = optional(charge, "refunds.data", list)
+    """The newest refund a ``charge.refunded`` lists: in a list object (``refunds.data``,
+    2014-06-17 until 2022-11-15, and expansions since) or a plain array (earlier versions)."""
+    refunds = charge.get("refunds")
+    if not isinstance(refunds, list):
+        refunds = optional(charge, "refunds.data", list)
     candidates = [r for r in refunds or [] if isinstance(r, Mapping)]
     if not candidates:
         return None
@@ -104,8 +110,9 @@ def normalize(payload: Mapping[str, Any]) -> ProviderEvent | None:
         source = _latest_refund(obj) or {}
         currency = currency_code(field(obj, "currency", str))
         refunded_total = _amount(obj, "amount_refunded", currency)
-        if source:
-            object_id, amount_path = field(source, "id", str), "amount"
+        if source:  # a refund without an id (oldest versions) is named by the charge below
+            object_id = optional(source, "id", str) or field(obj, "id", str)
+            amount_path = "amount"
         else:  # no refund list: this refund is the growth of the running total
             previous = optional(payload, "data.previous_attributes.amount_refunded", int)
             if previous is None:
