@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from webhook_processor.exceptions import PoisonMessageError
 from webhook_processor.normalize import normalize
 
 from .test_normalize import VALIDATOR
@@ -42,6 +43,10 @@ def test_a_published_sample_becomes_the_documented_record(path, request):
     if "disagreement" in entry:  # documented record kept; strict, so a fix shows as XPASS
         request.applymarker(pytest.mark.xfail(reason=entry["disagreement"], strict=True))
     expected = entry["expected"]
+    if "poison" in expected:  # the documented refusal: the reason names what is missing
+        with pytest.raises(PoisonMessageError, match=expected["poison"]):
+            _normalize(entry)
+        return
     record = _normalize(entry)
     if expected == {"ignored": True}:
         assert record is None

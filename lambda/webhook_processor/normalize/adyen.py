@@ -5,6 +5,10 @@ The receiver splits a notification batch into one message per ``NotificationRequ
 units, which are ISO 4217's except where Adyen's currency page
 (https://docs.adyen.com/development-resources/currency-codes/) says "differs from standard".
 An item whose ``success`` is not "true" reports an operation that did not happen: ignored.
+
+Only an ``AUTHORISATION`` item is the payment itself; every other stored code (modifications
+and disputes) names its payment in ``originalReference``. Without it the item cannot be tied
+to a payment, so it is poison rather than a record under a reference of its own.
 """
 
 from __future__ import annotations
@@ -60,8 +64,13 @@ def normalize(payload: Mapping[str, Any]) -> ProviderEvent | None:
         if isinstance(additional, Mapping) and additional.get("modification.action") == "cancel":
             return None  # an authorisation cancelled before capture: no money moved
     psp = field(item, "pspReference", str)
-    original = item.get("originalReference")  # "" or absent on the payment's own items
-    payment = original if isinstance(original, str) and original else psp
+    if lifecycle is Lifecycle.PAYMENT_AUTHORISED:
+        payment = psp
+    else:
+        payment = optional(item, "originalReference", str) or ""
+        if not payment:
+            msg = f"{event_code} item has no originalReference: its payment is unknown"
+            raise PoisonMessageError(msg)
     currency = currency_code(field(item, "amount.currency", str))
     return ProviderEvent(
         transaction_id=PREFIX + payment,
