@@ -64,6 +64,15 @@ class Config:
             raise self._fail(key, "must be a whole number of seconds between 1 and 86400")
         return value
 
+    def count(self, key: str, *, default: int, maximum: int) -> int:
+        """A whole number from 1 to ``maximum`` (a number or its decimal string), e.g. a budget."""
+        value = self._raw.get(key, default)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+            raise self._fail(key, f"must be a whole number between 1 and {maximum}")
+        return value
+
     def flag(self, key: str, *, default: bool) -> bool:
         """A boolean: JSON true/false, or the strings "true"/"false" (as SSM stores them)."""
         value = self._raw.get(key, default)

@@ -87,6 +87,8 @@ FAILURE_TTL_SECONDS = 60
 """How long a URL whose certificate could not be fetched or trusted is refused without trying
 again: an unauthenticated request must not buy an outbound fetch each time."""
 DEFAULT_MAX_CERT_FETCHES_PER_MINUTE = 10
+MAX_FETCHES_PER_MINUTE = 10_000
+"""The highest configurable budget: a bound still, not a way to switch the budget off."""
 # The certificate's name: one path segment of plain characters (no "..", no "%2F" or "%2E",
 # no backslash), checked on the URL as received, before anything could decode it.
 _CERT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
@@ -201,8 +203,10 @@ class PayPalSettings:
             ),
             tolerance=config.seconds("tolerance", default=300),
             cert_pems_by_url=config.mapping("cert_pems_by_url"),
-            max_cert_fetches_per_minute=config.seconds(
-                "max_cert_fetches_per_minute", default=DEFAULT_MAX_CERT_FETCHES_PER_MINUTE
+            max_cert_fetches_per_minute=config.count(
+                "max_cert_fetches_per_minute",
+                default=DEFAULT_MAX_CERT_FETCHES_PER_MINUTE,
+                maximum=MAX_FETCHES_PER_MINUTE,
             ),
         )
 

@@ -110,6 +110,14 @@ def test_unknown_provider() -> None:
         ("paypal", {"webhook_id": "W", "cert_pems_by_url": ["x"]}, "string -> string"),
         ("paypal", {"webhook_id": "W", "sandbox": "yes"}, "must be true or false"),
         ("paypal", {"webhook_id": "W", "sandbox": 1}, "must be true or false"),
+        (
+            "paypal",
+            {"webhook_id": "W", "max_cert_fetches_per_minute": "ten"},
+            "'max_cert_fetches_per_minute' must be a whole number between 1 and 10000$",
+        ),
+        ("paypal", {"webhook_id": "W", "max_cert_fetches_per_minute": 0}, "between 1 and 10000"),
+        ("paypal", {"webhook_id": "W", "max_cert_fetches_per_minute": 10_001}, "and 10000"),
+        ("paypal", {"webhook_id": "W", "max_cert_fetches_per_minute": True}, "and 10000"),
     ],
 )
 def test_bad_settings_say_what_is_wrong(provider: str, settings: Any, message: str) -> None:
