@@ -6,6 +6,8 @@ Failure handling:
 
 - unknown path 404, wrong method 405, body over ``MAX_BODY_BYTES`` 413; nothing enqueued;
 - signing material missing or still ``UNSET:`` (or SSM unreachable): 503, fail closed;
+- the provider's verification API unavailable or refusing our credentials (PayPal with
+  ``verification: api``): 503, fail closed, so the provider retries;
 - bad signature: re-read the material once (a rotated secret works without a deploy, at most
   one forced re-read per provider per refresh interval), then 401 with a generic body and
   the reason code in the log; nothing enqueued;
@@ -187,6 +189,13 @@ def _verify(
         return response(503, "service unavailable")
     if verdict:
         return None
+    if verdict.reason in signatures.UNAVAILABLE:  # e.g. PayPal's API down: PayPal retries a 503
+        logger.error(
+            "signature cannot be verified now: failing closed",
+            extra={"provider": provider, "reason": verdict.reason},
+        )
+        metrics.delivery(metrics.FAILED_CLOSED, provider=provider, reason=verdict.reason)
+        return response(503, "service unavailable")
     logger.warning("signature rejected", extra={"provider": provider, "reason": verdict.reason})
     metrics.delivery(metrics.SIGNATURE_REJECTED, provider=provider, reason=verdict.reason)
     return response(401, "unauthorized")
