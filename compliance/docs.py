@@ -52,7 +52,7 @@ MEANING: Mapping[str, str] = {
     "paypalVerification": "how PayPal deliveries are verified: `auto` asks PayPal's "
     "verify-webhook-signature API once `paypalClientId` and `paypalClientSecret` hold values "
     "and checks the certificate locally until then; `api` always asks it (503 while a "
-    "credential is unset); `local` never does ([deploying.md](deploying.md#paypal))",
+    "credential is unset); `local` never does ([deploying.md](deploying.md#paypal-verification))",
     "logArchiveDestinationArn": "where both log groups are streamed for the 12-month history "
     "(PCI DSS 10.5.1): a CloudWatch Logs destination, a Firehose or a Kinesis stream",
     "logArchiveRoleArn": "the role (trusting `logs.amazonaws.com`) CloudWatch Logs uses to put "
