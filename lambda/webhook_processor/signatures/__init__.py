@@ -24,7 +24,7 @@ numbers or decimal strings; values starting ``UNSET:`` are refused):
   ``client_id`` and ``client_secret`` (REST app credentials; ``UNSET:`` counts as absent),
   ``verification`` (``auto`` (default): ``api`` with both credentials, else ``local``;
   ``api``: the local checks, then PayPal's verify-webhook-signature API; ``local``: the
-  local checks only), ``max_api_calls_per_minute`` (default 120)
+  local checks only), ``max_api_calls_per_minute`` (default 300)
 - ``adyen``: ``hmac_key_hex``, ``mode`` (``notification_item`` or ``payload``)
 - ``standardwebhooks``: ``secret`` (``whsec_...``), ``tolerance``
 

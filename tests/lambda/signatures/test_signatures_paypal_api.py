@@ -1,7 +1,7 @@
 """PayPal's verify-webhook-signature API (``verification: api``) against a fake PayPal on
 loopback (fake_paypal_api.py, shaped after PayPal's published reference).
 
-The default transport (``https_post``) runs for real over TLS to 127.0.0.1; only the host is
+The default transport (``HttpsTransport``) runs for real over TLS to 127.0.0.1; only the host is
 rewritten (PayPal's live or sandbox API base -> the fake) and the fake's CA trusted. Nothing
 leaves the machine.
 """
@@ -24,8 +24,8 @@ from webhook_processor.signatures.paypal import (
     LIVE_API_BASE,
     SANDBOX_API_BASE,
     TOKEN_MARGIN_SECONDS,
+    HttpsTransport,
     PayPalSettings,
-    https_post,
 )
 
 from . import sigkit
@@ -47,6 +47,7 @@ class Api:
     fake: FakePayPalApi
     port: int
     sent: list[str]
+    https: HttpsTransport
 
     def transport(self, url: str, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
         """The real default transport, to the fake instead of PayPal's host."""
@@ -54,7 +55,7 @@ class Api:
         for base in (LIVE_API_BASE, SANDBOX_API_BASE):
             if url.startswith(f"{base}/"):
                 local = f"https://localhost:{self.port}{url.removeprefix(base)}"
-                return https_post(local, headers, body)
+                return self.https(local, headers, body)
         raise AssertionError(url)
 
 
@@ -67,7 +68,7 @@ def api(tls: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     )
     fake = FakePayPalApi()
     with serving(fake, lambda sock: context.wrap_socket(sock, server_side=True)) as port:
-        yield Api(fake, port, [])
+        yield Api(fake, port, [], HttpsTransport())
 
 
 def _settings(paypal: PayPalWorld, api: Api, **overrides: Any) -> PayPalSettings:
@@ -266,16 +267,31 @@ def test_a_timeout_fails_closed_as_retryable(
 
 def test_paypal_unreachable_fails_closed_as_retryable(paypal: PayPalWorld, api: Api) -> None:
     def refused(url: str, headers: Mapping[str, str], body: bytes) -> tuple[int, bytes]:
-        return https_post("https://localhost:1/v1/oauth2/token", headers, body)
+        return api.https("https://localhost:1/v1/oauth2/token", headers, body)
 
     settings = paypal.settings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, transport=refused)
     verdict = Verifier("paypal", settings)(paypal.headers(BODY), BODY, now=paypal.now)
     assert verdict.reason == Reason.VERIFICATION_UNAVAILABLE
 
 
+def test_the_default_transport_builds_its_tls_context_once(
+    paypal: PayPalWorld, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[object] = []
+    create = paypal_module.ssl.create_default_context
+    monkeypatch.setattr(
+        paypal_module.ssl, "create_default_context", lambda: built.append(1) or create()
+    )
+    check = _check(paypal, api)
+    for _ in range(3):
+        assert check().valid
+    assert len(api.fake.requests) == 4
+    assert len(built) == 1
+
+
 def test_the_default_transport_insists_on_https() -> None:
     with pytest.raises(ValueError, match="https"):
-        https_post("http://api-m.paypal.com/v1/oauth2/token", {}, b"")
+        HttpsTransport()("http://api-m.paypal.com/v1/oauth2/token", {}, b"")
 
 
 @pytest.mark.parametrize(
