@@ -105,6 +105,27 @@ def test_no_answer_from_paypal_is_a_503_paypal_retries(platform, api, logs, chan
     assert platform.receive(platform.dlq_url) == []
 
 
+def test_rotated_credentials_take_effect_at_once_without_a_deploy(platform, api):
+    _with_credentials(platform)
+    assert platform.deliver("paypal", EVENT_TYPE)["statusCode"] == 200
+    rotated = "EKrotatedClientSecret-0a9s8d7f"
+    api.client_secret = rotated  # rotated in PayPal's dashboard: the old token goes too
+    api.revoke()
+    platform.client("ssm").put_parameter(
+        Name=PARAMETERS["PAYPAL_CLIENT_SECRET_PARAM"][0],
+        Value=rotated,
+        Type="SecureString",
+        Overwrite=True,
+    )
+    assert platform.deliver("paypal", EVENT_TYPE, note="2")["statusCode"] == 200
+    assert api.paths()[2:] == [
+        "/v1/notifications/verify-webhook-signature",  # the revoked token: 401
+        "/v1/oauth2/token",  # the cached old secret: 401, so SSM is read again
+        "/v1/oauth2/token",
+        "/v1/notifications/verify-webhook-signature",
+    ]
+
+
 def test_placeholders_leave_local_verification_and_no_api_call(platform, api):
     placeholder = "UNSET: set with aws ssm put-parameter"
     _with_credentials(

@@ -33,7 +33,9 @@ settings can be passed to ``Verifier`` directly, e.g. ``Verifier("paypal", PayPa
 fetcher=my_fetcher))`` from ``webhook_processor.signatures.paypal``.
 Checks run in the order structure, signature, freshness for the HMAC providers, so
 ``stale_timestamp`` there means an authentic but late (or replayed) delivery; PayPal checks
-freshness before it fetches a certificate.
+freshness before it fetches a certificate, and asks PayPal's API (``verification: api``) only
+once every local check has passed. A reason in ``UNAVAILABLE`` means "cannot verify now" (the
+receiver answers 503, so the provider retries), not "not authentic".
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ class Recorded:
 class FakePayPalApi:
     """What the fake answers; tests change these between calls."""
 
+    client_secret: str = CLIENT_SECRET
+    """The secret the fake accepts (rotated by tests)."""
     expires_in: int = 32_400
     token_status: int = 200
     token_answer: bytes | None = None
@@ -74,7 +76,7 @@ class FakePayPalApi:
         return 404, b'{"name": "RESOURCE_NOT_FOUND"}'
 
     def _token(self, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
-        basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        basic = base64.b64encode(f"{CLIENT_ID}:{self.client_secret}".encode()).decode()
         if headers.get("authorization") != f"Basic {basic}" or self.token_status == 401:
             return 401, b'{"error": "invalid_client", "error_description": "Client Auth failed"}'
         if body != b"grant_type=client_credentials":

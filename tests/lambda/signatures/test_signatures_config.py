@@ -178,6 +178,8 @@ def test_reason_codes_are_stable_snake_case_strings() -> None:
 KNOWN_KEYS = sorted(
     {key for settings in GOOD.values() for key in settings}
     | {"tolerance", "allowed_cert_url_hosts", "cert_host_names", "cert_pems_by_url", "sandbox"}
+    | {"max_cert_fetches_per_minute", "client_id", "client_secret", "verification"}
+    | {"max_api_calls_per_minute"}
 )
 setting_values = st.one_of(
     st.none(),
@@ -188,7 +190,9 @@ setting_values = st.one_of(
     st.text(st.characters(categories=["Cs"]), min_size=1, max_size=2),
     st.lists(st.text(), max_size=3),
     st.dictionaries(st.text(), st.text(), max_size=2),
-    st.sampled_from(["300", "https://hooks.example.com/x", "00ff", "payload", "whsec_QUJD"]),
+    st.sampled_from(
+        ["300", "https://hooks.example.com/x", "00ff", "payload", "whsec_QUJD", "api", "UNSET:x"]
+    ),
 )
 
 
