@@ -211,18 +211,16 @@ def _shares_of_a_warm_invocation() -> list[Measurement]:
     conftest = importlib.import_module("tests.lambda.conftest")  # "lambda": not an identifier
     events = importlib.import_module("tests.lambda.provider_events")
     results = []
-    # The handler prints its metrics (EMF) to stdout per invocation: thousands of lines here.
-    with (
-        pytest.MonkeyPatch.context() as mp,
-        mock_aws(),
-        Path(os.devnull).open("w") as sink,
-        contextlib.redirect_stdout(sink),
-    ):
-        for name, value in _ENV.items():
+    with pytest.MonkeyPatch.context() as mp, mock_aws(), contextlib.ExitStack() as quiet:
+        for name, value in _ENV.items():  # before the handlers' loggers are created
             mp.setenv(name, value)
         from webhook_processor import receiver
         from webhook_processor.config import ReceiverConfig
 
+        # The handler prints its metrics (EMF) per invocation: thousands of lines here. Only
+        # now, after the import: a logger created inside would keep the sink once it is closed.
+        sink = quiet.enter_context(Path(os.devnull).open("w"))
+        quiet.enter_context(contextlib.redirect_stdout(sink))
         platform = conftest.build_platform(mp, events.PayPalPKI())
         context = conftest.LambdaContext("webhook-bench")
         sqs = boto3.client("sqs", region_name=platform.region)
