@@ -70,6 +70,7 @@ FAST_TESTS := tests/test_repository.py tests/test_docs.py \
 	tests/lambda/signatures/test_signatures_differences.py \
 	tests/lambda/signatures/test_signatures_fetch.py \
 	tests/lambda/signatures/test_signatures_paypal.py \
+	tests/lambda/signatures/test_signatures_paypal_api.py \
 	tests/lambda/signatures/test_signatures_properties.py \
 	tests/policies/test_helpers.py tests/policies/test_registry.py \
 	tests/policies/test_resource_policies.py tests/policies/test_stack_policies.py \

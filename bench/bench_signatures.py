@@ -1,22 +1,33 @@
-"""Signature verification speed against the official SDKs: verifications per second, ours / theirs.
+"""Signature verification: its cost against a warm receiver invocation, and against the SDKs.
 
-Same machine, one core, a 2 KB body, both sides timed in turn on the same valid delivery: best of
-15 interleaved rounds, in CPU time (on a shared machine, time spent descheduled is noise). Header
-names are lowercase, as a Function URL event delivers them to the receiver. Each SDK gets its
-input in the form it takes: text where it wants text, a dict parsed from the raw body for Adyen's
-notification check (the parse is part of verifying a raw delivery). The figures have no target:
-verification uses the standard library's ``hmac`` (never custom crypto tuned to beat an SDK),
-and costs microseconds against the milliseconds of a warm receiver invocation, whose one
-SendMessage dominates. PayPal runs with a warm certificate cache, against ``paypalrestsdk``
-with its download mocked. The PayPal SDK needs pyOpenSSL 24.2.1
-and so runs in .venv-paypal: it times itself there (same loop, same delivery, same PKI, CPU time)
-and reports its rate back.
+The figure that matters is the share: per provider, the verification's CPU time as a share of
+a whole warm receiver invocation (the handler run in-process against moto, signing material
+cached, one SendMessage), on the same delivery with the same verifier the receiver holds. It
+has no target: verification uses the standard library's ``hmac`` and ``cryptography``, never
+custom crypto tuned for speed, and the share shows there is nothing to win by it. moto's
+SendMessage costs CPU here where Lambda waits on the network, so the invocation is, if
+anything, understated and the share overstated. Logging is at WARNING, as in bench_lambda.
+PayPal is measured in local mode; ``verification: api`` adds a network round trip to PayPal
+per delivery, which is I/O, not CPU, and is not measured here.
+
+Beside it, for reference, verifications per second against the official SDKs. Same machine, one
+core, a 2 KB body, both sides timed in turn on the same valid delivery: best of 15 interleaved
+rounds, in CPU time (on a shared machine, time spent descheduled is noise). Header names are
+lowercase, as a Function URL event delivers them to the receiver. Each SDK gets its input in
+the form it takes: text where it wants text, a dict parsed from the raw body for Adyen's
+notification check (the parse is part of verifying a raw delivery). PayPal runs with a warm
+certificate cache, against ``paypalrestsdk`` with its download mocked. The PayPal SDK needs
+pyOpenSSL 24.2.1 and so runs in .venv-paypal: it times itself there (same loop, same delivery,
+same PKI, CPU time) and reports its rate back.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -188,6 +199,63 @@ def _paypal(kit: ModuleType) -> tuple[float, float | None]:
     return ours, float(result["per_second"])
 
 
+def _shares_of_a_warm_invocation() -> list[Measurement]:
+    """Per provider the receiver routes: verification CPU time / warm invocation CPU time."""
+    import boto3
+    import pytest
+    from moto import mock_aws
+
+    from bench.bench_lambda import _ENV
+
+    sys.path[:0] = [str(ROOT / "lambda"), str(ROOT)]
+    conftest = importlib.import_module("tests.lambda.conftest")  # "lambda": not an identifier
+    events = importlib.import_module("tests.lambda.provider_events")
+    results = []
+    with pytest.MonkeyPatch.context() as mp, mock_aws(), contextlib.ExitStack() as quiet:
+        for name, value in _ENV.items():  # before the handlers' loggers are created
+            mp.setenv(name, value)
+        from webhook_processor import receiver
+        from webhook_processor.config import ReceiverConfig
+
+        # The handler prints its metrics (EMF) per invocation: thousands of lines here. Only
+        # now, after the import: a logger created inside would keep the sink once it is closed.
+        sink = quiet.enter_context(Path(os.devnull).open("w"))
+        quiet.enter_context(contextlib.redirect_stdout(sink))
+        platform = conftest.build_platform(mp, events.PayPalPKI())
+        context = conftest.LambdaContext("webhook-bench")
+        sqs = boto3.client("sqs", region_name=platform.region)
+        firsts = {case.provider: case for case in reversed(events.CASES)}
+        for provider in ("stripe", "square", "paypal", "adyen"):
+            body = events.body_of(events.payload(provider, firsts[provider].event_type))
+            headers = platform.signed(provider, body)
+            event = conftest.function_url_event(f"/{provider}", body, headers)
+            # A queue per provider: moto's SQS slows as a queue fills (and purges once a minute).
+            mp.setenv(
+                "INGEST_QUEUE_URL", sqs.create_queue(QueueName=f"bench-{provider}")["QueueUrl"]
+            )
+
+            def invoke(event: dict[str, Any] = event) -> None:
+                assert receiver.handler(event, context)["statusCode"] == 200
+
+            invoke()  # warm: signing material read, PayPal's certificate cached
+            material = receiver.signing_material(ReceiverConfig.from_env(os.environ))
+            check = material.verifier(provider)
+            lowered = {k.lower(): v for k, v in headers.items()}
+            _require(check(lowered, body), f"{provider} (receiver's verifier)")
+            verify_rate, invoke_rate = _rates(functools.partial(check, lowered, body), invoke)
+            share = invoke_rate / verify_rate
+            results.append(
+                Measurement(
+                    name=f"{provider}: verification / warm receiver invocation",
+                    value=100 * share,
+                    unit="%",
+                    detail=f"verify {1e6 / verify_rate:,.1f} us of {1e3 / invoke_rate:,.2f} ms "
+                    f"CPU per invocation ({len(body):,} B body, in-process against moto)",
+                )
+            )
+    return results
+
+
 def _measurement(name: str, ours: float, sdk: float) -> Measurement:
     return Measurement(
         name=f"{name}: ours / SDK verifications per s",
@@ -200,7 +268,7 @@ def _measurement(name: str, ours: float, sdk: float) -> Measurement:
 def run() -> list[Measurement]:
     _import("lambda", "webhook_processor")
     kit = _import("tests/lambda/signatures", "sigkit")
-    results = []
+    results = _shares_of_a_warm_invocation()
     for name, (ours, sdk) in _hmac_pairs(kit).items():
         ours_rate, sdk_rate = _rates(ours, sdk)
         results.append(_measurement(name, ours_rate, sdk_rate))

@@ -49,6 +49,10 @@ MEANING: Mapping[str, str] = {
     "logLevel": "Powertools log level of both functions",
     "lambdaBundle": "path of the bundle `make package` builds",
     "paypalSandbox": "also accept PayPal *sandbox*-signed deliveries: test stacks only",
+    "paypalVerification": "how PayPal deliveries are verified: `auto` asks PayPal's "
+    "verify-webhook-signature API once `paypalClientId` and `paypalClientSecret` hold values "
+    "and checks the certificate locally until then; `api` always asks it (503 while a "
+    "credential is unset); `local` never does ([deploying.md](deploying.md#paypal-verification))",
     "logArchiveDestinationArn": "where both log groups are streamed for the 12-month history "
     "(PCI DSS 10.5.1): a CloudWatch Logs destination, a Firehose or a Kinesis stream",
     "logArchiveRoleArn": "the role (trusting `logs.amazonaws.com`) CloudWatch Logs uses to put "
@@ -128,11 +132,21 @@ def _default(field: FieldInfo, root: Path) -> str:
 def configuration_page(root: Path = ROOT) -> str:
     """docs/configuration.md: every key of `StackConfig`, and the secret keys with their
     SSM parameter and Lambda variable."""
-    from stack.config import LOG_LEVELS, LOG_RETENTION_DAYS, SECRET_KEYS, StackConfig
+    from stack.config import (
+        LOG_LEVELS,
+        LOG_RETENTION_DAYS,
+        PAYPAL_VERIFICATIONS,
+        SECRET_KEYS,
+        StackConfig,
+    )
     from stack.naming import PROJECT
     from stack.secrets import environment_variable
 
-    allowed = {"logRetentionDays": LOG_RETENTION_DAYS, "logLevel": LOG_LEVELS}
+    allowed = {
+        "logRetentionDays": LOG_RETENTION_DAYS,
+        "logLevel": LOG_LEVELS,
+        "paypalVerification": PAYPAL_VERIFICATIONS,
+    }
     fields = {field.alias or name: field for name, field in StackConfig.model_fields.items()}
     missing = sorted(set(fields) - set(MEANING))
     if missing:
@@ -171,7 +185,10 @@ def configuration_page(root: Path = ROOT) -> str:
             *secrets,
             "",
             "A value not given is deployed as a placeholder starting with `UNSET:`, which the",
-            "functions refuse (503, fail closed); later changes to the parameter are not reverted",
+            "functions refuse (503, fail closed), except PayPal's client id and secret: while",
+            "both are unset, PayPal deliveries are verified locally (`paypalVerification` `auto`)",
+            "or refused with 503 (`api`); one without the other is refused with 503. Later",
+            "changes to a parameter are not reverted",
             "by `pulumi up`, so secrets can be set or rotated with `aws ssm put-parameter",
             "--overwrite --type SecureString --key-id alias/payment-webhooks-key-<suffix>`.",
             "Always pass `--key-id`: without it SSM re-encrypts with `alias/aws/ssm` and the",

@@ -129,12 +129,19 @@ def check_settings(
     format) against what the deployed receiver reads; its (SSM parameter, environment option)
     variables by setting. SettingsError names the key it cannot take."""
     from webhook_processor import signatures
-    from webhook_processor.config import PROVIDER_DEFAULTS, PROVIDER_OPTIONS, PROVIDER_PARAMETERS
+    from webhook_processor.config import (
+        PROVIDER_DEFAULTS,
+        PROVIDER_OPTIONAL_PARAMETERS,
+        PROVIDER_OPTIONS,
+        PROVIDER_PARAMETERS,
+    )
 
     if provider not in PROVIDER_PARAMETERS:
         msg = f"provider {provider!r}: the receiver routes only {sorted(PROVIDER_PARAMETERS)}"
         raise SettingsError(msg)
-    parameters, options = PROVIDER_PARAMETERS[provider], PROVIDER_OPTIONS.get(provider, {})
+    required = PROVIDER_PARAMETERS[provider]
+    parameters = {**required, **PROVIDER_OPTIONAL_PARAMETERS.get(provider, {})}
+    options = PROVIDER_OPTIONS.get(provider, {})
     fixed = PROVIDER_DEFAULTS.get(provider, {})
     for key, value in fixed.items():
         if key in settings and settings[key] != value:
@@ -147,7 +154,7 @@ def check_settings(
             f"(it reads {sorted({*parameters, *options})})"
         )
         raise SettingsError(msg)
-    missing = sorted(set(parameters) - set(settings))
+    missing = sorted(set(required) - set(settings))
     if missing:
         msg = f"{provider}: setting {missing[0]!r} is required"
         raise SettingsError(msg)
@@ -277,6 +284,8 @@ class Runtime:
         parameters, options = check_settings(provider, settings)
         ssm = self.client("ssm")
         for key, variable in parameters.items():
+            if key not in settings:  # an optional parameter: left as the stack deployed it
+                continue
             ssm.put_parameter(
                 Name=os.environ[variable],
                 Value=_text(settings[key]),

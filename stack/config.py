@@ -32,6 +32,9 @@ LOG_RETENTION_DAYS: Final = (
     3288, 3653,
 )  # fmt: skip
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
+# auto: PayPal's verify-webhook-signature API once the client id and secret hold values, the
+# local certificate check until then; api: always the API (503 while a credential is unset).
+PAYPAL_VERIFICATIONS: Final = ("auto", "api", "local")
 # An SQS event source mapping's maximum concurrency is 2-1000 (Lambda ScalingConfig).
 MIN_MAPPING_CONCURRENCY: Final = 2
 _SUFFIX_PATTERN: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -43,6 +46,9 @@ SECRET_KEYS: Final[Mapping[str, tuple[str, str]]] = {
     "squareSignatureKey": ("square", "signature-key"),
     "squareNotificationUrl": ("square", "notification-url"),
     "paypalWebhookId": ("paypal", "webhook-id"),
+    # PayPal REST app credentials for its verify-webhook-signature API (paypalVerification).
+    "paypalClientId": ("paypal", "client-id"),
+    "paypalClientSecret": ("paypal", "client-secret"),
     "adyenHmacKey": ("adyen", "hmac-key-hex"),
 }
 
@@ -126,6 +132,9 @@ class StackConfig(BaseModel):
     lambda_bundle: Path = Field(DEFAULT_BUNDLE, alias="lambdaBundle")
     paypal_sandbox: Annotated[bool, BeforeValidator(_true_or_false)] = Field(
         False, alias="paypalSandbox"
+    )
+    paypal_verification: Annotated[str, _one_of(PAYPAL_VERIFICATIONS)] = Field(
+        "auto", alias="paypalVerification"
     )
     log_archive_destination_arn: Annotated[str | None, AfterValidator(_archive_destination)] = (
         Field(None, alias="logArchiveDestinationArn")

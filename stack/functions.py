@@ -50,6 +50,7 @@ class FunctionSettings:
     log_level: str
     bundle: Path
     paypal_sandbox: bool
+    paypal_verification: str
     log_archive: LogArchive | None = None
 
 
@@ -104,6 +105,8 @@ class WebhookFunctions(pulumi.ComponentResource):
                 **{env: p.name for env, p in inputs.parameters.items()},
                 # Sandbox-signed PayPal deliveries are refused unless this is "true".
                 "PAYPAL_SANDBOX": "true" if settings.paypal_sandbox else "false",
+                # auto, api or local: how PayPal deliveries are verified (docs/deploying.md).
+                "PAYPAL_VERIFICATION": settings.paypal_verification,
             },
             grant_resources={
                 iam.PARAMETERS: [p.arn for p in inputs.parameters.values()],

@@ -72,6 +72,7 @@ class PaymentWebhooks(pulumi.ComponentResource):
                 log_level=config.log_level,
                 bundle=config.lambda_bundle,
                 paypal_sandbox=config.paypal_sandbox,
+                paypal_verification=config.paypal_verification,
                 log_archive=(
                     LogArchive(config.log_archive_destination_arn, config.log_archive_role_arn)
                     if config.log_archive_destination_arn

@@ -26,10 +26,18 @@ PROVIDER_PARAMETERS: Mapping[str, Mapping[str, str]] = {
     "paypal": {"webhook_id": "PAYPAL_WEBHOOK_ID_PARAM"},
     "adyen": {"hmac_key_hex": "ADYEN_HMAC_KEY_HEX_PARAM"},
 }
+# Provider -> {setting key -> environment variable naming an SSM parameter the provider can do
+# without}: read when the variable is set; a parameter still ``UNSET:`` counts as absent.
+PROVIDER_OPTIONAL_PARAMETERS: Mapping[str, Mapping[str, str]] = {
+    "paypal": {
+        "client_id": "PAYPAL_CLIENT_ID_PARAM",
+        "client_secret": "PAYPAL_CLIENT_SECRET_PARAM",
+    },
+}
 # Provider -> {signature-library setting key -> environment variable holding a plain, non-secret
 # setting}; unset variables leave the library's default.
 PROVIDER_OPTIONS: Mapping[str, Mapping[str, str]] = {
-    "paypal": {"sandbox": "PAYPAL_SANDBOX"},
+    "paypal": {"sandbox": "PAYPAL_SANDBOX", "verification": "PAYPAL_VERIFICATION"},
 }
 # Provider -> fixed settings: the receiver takes Adyen's standard notifications, whose every
 # NotificationRequestItem carries its own signature.
@@ -74,9 +82,17 @@ class ReceiverConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> ReceiverConfig:
-        """Providers whose parameter variables are all set are routable; the rest are not."""
+        """Providers whose required parameter variables are all set are routable; the rest
+        are not."""
         parameters = {
-            provider: {key: environ[var].strip() for key, var in variables.items()}
+            provider: {
+                key: environ[var].strip()
+                for key, var in {
+                    **variables,
+                    **PROVIDER_OPTIONAL_PARAMETERS.get(provider, {}),
+                }.items()
+                if environ.get(var, "").strip()
+            }
             for provider, variables in PROVIDER_PARAMETERS.items()
             if all(environ.get(var, "").strip() for var in variables.values())
         }

@@ -6,9 +6,12 @@ Failure handling:
 
 - unknown path 404, wrong method 405, body over ``MAX_BODY_BYTES`` 413; nothing enqueued;
 - signing material missing or still ``UNSET:`` (or SSM unreachable): 503, fail closed;
+- the provider's verification API unavailable or refusing our credentials (PayPal with
+  ``verification: api``): 503, fail closed, so the provider retries;
 - bad signature: re-read the material once (a rotated secret works without a deploy, at most
   one forced re-read per provider per refresh interval), then 401 with a generic body and
-  the reason code in the log; nothing enqueued;
+  the reason code in the log; nothing enqueued (PayPal's API refusing our credentials gets
+  the same re-read, then 503);
 - verified but not JSON: can never be processed, so it goes to the DLQ with its reason (200),
   encoded so SQS accepts it whatever it holds (empty, NUL...);
 - Adyen: one SQS message per ``NotificationRequestItem``, answered ``[accepted]``;
@@ -171,15 +174,17 @@ def _route(config: ReceiverConfig, event: Mapping[str, Any]) -> tuple[str, bytes
     return provider, body
 
 
+_REFRESHING = frozenset({signatures.Reason.BAD_SIGNATURE, signatures.Reason.CREDENTIALS_REJECTED})
+"""Verdicts a rotated value in SSM explains (a signing secret; PayPal's API credentials)."""
+
+
 def _verify(
     material: SigningMaterial, provider: str, headers: Mapping[str, str], body: bytes, now: float
 ) -> dict[str, Any] | None:
     """None when the delivery is authentic, else the response refusing it (401 or 503)."""
     try:
         verdict = material.verifier(provider)(headers, body, now=now)
-        if verdict.reason == signatures.Reason.BAD_SIGNATURE and material.may_refresh(
-            provider, now
-        ):
+        if verdict.reason in _REFRESHING and material.may_refresh(provider, now):
             verdict = material.verifier(provider, refresh=True)(headers, body, now=now)
     except ConfigurationError as error:
         logger.error("signing material unusable: failing closed", extra={"error": str(error)})
@@ -187,6 +192,13 @@ def _verify(
         return response(503, "service unavailable")
     if verdict:
         return None
+    if verdict.reason in signatures.UNAVAILABLE:  # e.g. PayPal's API down: PayPal retries a 503
+        logger.error(
+            "signature cannot be verified now: failing closed",
+            extra={"provider": provider, "reason": verdict.reason},
+        )
+        metrics.delivery(metrics.FAILED_CLOSED, provider=provider, reason=verdict.reason)
+        return response(503, "service unavailable")
     logger.warning("signature rejected", extra={"provider": provider, "reason": verdict.reason})
     metrics.delivery(metrics.SIGNATURE_REJECTED, provider=provider, reason=verdict.reason)
     return response(401, "unauthorized")

@@ -63,6 +63,29 @@ def test_receiver_config_maps_providers_to_their_parameters():
     assert (config.max_body_bytes, config.secret_ttl_seconds) == (262144, 300)
 
 
+def test_paypal_api_credentials_are_optional_parameters_and_read_when_named():
+    """PayPal stays routable on its webhook id alone (local verification); the REST app
+    credentials are read beside it when the stack names their parameters."""
+    assert ReceiverConfig.from_env(RECEIVER_ENV).parameters["paypal"] == {
+        "webhook_id": "/payment-webhooks/dev/paypal/webhook-id"
+    }
+    env = {
+        **RECEIVER_ENV,
+        "PAYPAL_CLIENT_ID_PARAM": "/payment-webhooks/dev/paypal/client-id",
+        "PAYPAL_CLIENT_SECRET_PARAM": "/payment-webhooks/dev/paypal/client-secret",
+        "PAYPAL_VERIFICATION": "auto",
+    }
+    config = ReceiverConfig.from_env(env)
+    assert config.parameters["paypal"] == {
+        "webhook_id": "/payment-webhooks/dev/paypal/webhook-id",
+        "client_id": "/payment-webhooks/dev/paypal/client-id",
+        "client_secret": "/payment-webhooks/dev/paypal/client-secret",
+    }
+    assert config.options["paypal"] == {"verification": "auto"}
+    without_id = {k: v for k, v in env.items() if k != "PAYPAL_WEBHOOK_ID_PARAM"}
+    assert "paypal" not in ReceiverConfig.from_env(without_id).parameters
+
+
 def test_a_provider_without_all_its_parameters_is_not_routable():
     env = {k: v for k, v in RECEIVER_ENV.items() if k != "SQUARE_NOTIFICATION_URL_PARAM"}
     assert set(ReceiverConfig.from_env(env).parameters) == {"stripe", "paypal"}

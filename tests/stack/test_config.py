@@ -93,6 +93,7 @@ def test_suffix_limit_comes_from_the_iam_role_name() -> None:
         ("logLevel", "LOUD", "one of DEBUG, INFO"),
         ("alertEmail", "not-an-address", "should match pattern"),
         ("paypalSandbox", "yes", "true or false"),
+        ("paypalVerification", "remote", "one of auto, api, local"),
         ("logArchiveRoleArn", "role/x", "should match pattern"),
     ],
 )

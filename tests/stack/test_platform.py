@@ -84,7 +84,7 @@ def test_inventory(stack: Preview) -> None:
         "payment-webhooks:dashboard:PipelineDashboard": 1,
         "aws:sqs/queue:Queue": 2,
         "aws:sqs/queuePolicy:QueuePolicy": 2,
-        "aws:ssm/parameter:Parameter": 5,
+        "aws:ssm/parameter:Parameter": 7,
         "payment-webhooks:functions:WebhookFunctions": 1,
         "payment-webhooks:index:PaymentWebhooks": 1,
         "payment-webhooks:messaging:Messaging": 1,
@@ -134,6 +134,8 @@ def test_every_resource_name_carries_the_suffix(stack: Preview) -> None:
                 "/payment-webhooks/qa/square/signature-key",
                 "/payment-webhooks/qa/square/notification-url",
                 "/payment-webhooks/qa/paypal/webhook-id",
+                "/payment-webhooks/qa/paypal/client-id",
+                "/payment-webhooks/qa/paypal/client-secret",
                 "/payment-webhooks/qa/adyen/hmac-key-hex",
             },
         ),
@@ -155,7 +157,7 @@ def test_every_taggable_resource_carries_the_required_tags(stack: Preview) -> No
         "Owner": "payments-team@example.com",
     }
     tagged = [r for r in custom(stack) if taggable(r.type)]
-    assert len(tagged) == 27
+    assert len(tagged) == 29
     for resource in tagged:
         tags = resource.inputs.get("tags") or {}
         assert expected.items() <= tags.items(), resource.urn
@@ -570,8 +572,11 @@ def test_receiver_environment(stack: Preview) -> None:
         "SQUARE_SIGNATURE_KEY_PARAM": "/payment-webhooks/qa/square/signature-key",
         "SQUARE_NOTIFICATION_URL_PARAM": "/payment-webhooks/qa/square/notification-url",
         "PAYPAL_WEBHOOK_ID_PARAM": "/payment-webhooks/qa/paypal/webhook-id",
+        "PAYPAL_CLIENT_ID_PARAM": "/payment-webhooks/qa/paypal/client-id",
+        "PAYPAL_CLIENT_SECRET_PARAM": "/payment-webhooks/qa/paypal/client-secret",
         "ADYEN_HMAC_KEY_HEX_PARAM": "/payment-webhooks/qa/adyen/hmac-key-hex",
         "PAYPAL_SANDBOX": "false",
+        "PAYPAL_VERIFICATION": "auto",
         "POWERTOOLS_SERVICE_NAME": "webhook-receiver",
         "POWERTOOLS_METRICS_NAMESPACE": "payment-webhooks-qa",
         "POWERTOOLS_LOG_LEVEL": "INFO",
@@ -584,6 +589,14 @@ def test_receiver_environment(stack: Preview) -> None:
 def test_paypal_sandbox_is_opt_in(preview_stack: Callable[..., Preview]) -> None:
     env = environment(preview_stack(paypalSandbox="true"), "webhook-receiver-qa")
     assert env["PAYPAL_SANDBOX"] == "true"
+
+
+@pytest.mark.parametrize("choice", ["api", "local"])
+def test_the_paypal_verification_choice_reaches_the_receiver(
+    preview_stack: Callable[..., Preview], choice: str
+) -> None:
+    env = environment(preview_stack(paypalVerification=choice), "webhook-receiver-qa")
+    assert env["PAYPAL_VERIFICATION"] == choice
 
 
 def test_processor_environment(stack: Preview) -> None:

@@ -4,7 +4,7 @@ The receiver trusts nothing until the signature over the *raw* body checks out. 
 ``Verifier`` per provider at cold start from plain settings (SSM parameter values), then call it
 per delivery::
 
-    from webhook_processor.signatures import ConfigError, verifier
+    from webhook_processor.signatures import UNAVAILABLE, ConfigError, verifier
 
     check = verifier("stripe", {"secret": stripe_secret})   # ConfigError on bad settings
     verdict = check(event["headers"], raw_body)             # never raises on any input
@@ -19,7 +19,12 @@ numbers or decimal strings; values starting ``UNSET:`` are refused):
 - ``square``: ``signature_key``, ``notification_url`` (exactly as registered with Square)
 - ``paypal``: ``webhook_id``, ``trust_store_pems`` (default: system CA bundle),
   ``allowed_cert_url_hosts``, ``cert_host_names`` (default: live PayPal only), ``sandbox``
-  (default false; true adds the sandbox hosts and name), ``tolerance``, ``cert_pems_by_url``
+  (default false; true adds the sandbox hosts and name, and uses PayPal's sandbox API),
+  ``tolerance``, ``cert_pems_by_url``, ``max_cert_fetches_per_minute`` (default 10),
+  ``client_id`` and ``client_secret`` (REST app credentials; ``UNSET:`` counts as absent),
+  ``verification`` (``auto`` (default): ``api`` with both credentials, else ``local``;
+  ``api``: the local checks, then PayPal's verify-webhook-signature API; ``local``: the
+  local checks only), ``max_api_calls_per_minute`` (default 300)
 - ``adyen``: ``hmac_key_hex``, ``mode`` (``notification_item`` or ``payload``)
 - ``standardwebhooks``: ``secret`` (``whsec_...``), ``tolerance``
 
@@ -28,7 +33,9 @@ settings can be passed to ``Verifier`` directly, e.g. ``Verifier("paypal", PayPa
 fetcher=my_fetcher))`` from ``webhook_processor.signatures.paypal``.
 Checks run in the order structure, signature, freshness for the HMAC providers, so
 ``stale_timestamp`` there means an authentic but late (or replayed) delivery; PayPal checks
-freshness before it fetches a certificate.
+freshness before it fetches a certificate, and asks PayPal's API (``verification: api``) only
+once every local check has passed. A reason in ``UNAVAILABLE`` means "cannot verify now" (the
+receiver answers 503, so the provider retries), not "not authentic".
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from webhook_processor.signatures._base import (
+    UNAVAILABLE,
     VALID,
     ConfigError,
     Reason,
@@ -47,7 +55,7 @@ from webhook_processor.signatures._base import (
 )
 from webhook_processor.signatures.registry import PROVIDERS
 
-__all__ = ["PROVIDERS", "ConfigError", "Reason", "Verdict", "Verifier", "verifier"]
+__all__ = ["PROVIDERS", "UNAVAILABLE", "ConfigError", "Reason", "Verdict", "Verifier", "verifier"]
 
 
 class Verifier:

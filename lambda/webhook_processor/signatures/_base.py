@@ -37,6 +37,19 @@ class Reason(StrEnum):
     CERT_FETCH_FAILED = "cert_fetch_failed"
     MALFORMED_CERTIFICATE = "malformed_certificate"
     UNTRUSTED_CERTIFICATE = "untrusted_certificate"
+    REJECTED_BY_PROVIDER = "rejected_by_provider"
+    """The provider's own verification API answered that the delivery is not authentic."""
+    VERIFICATION_UNAVAILABLE = "verification_unavailable"
+    """The provider's verification API gave no usable answer (or its call budget is spent)."""
+    CREDENTIALS_REJECTED = "credentials_rejected"
+    """The provider refused our API credentials: a configuration problem on our side."""
+
+
+UNAVAILABLE: frozenset[Reason] = frozenset(
+    {Reason.VERIFICATION_UNAVAILABLE, Reason.CREDENTIALS_REJECTED}
+)
+"""Reasons that say "cannot verify now", not "not authentic": answered 503 so the provider
+retries the delivery later, never 401."""
 
 
 @dataclass(frozen=True, slots=True)

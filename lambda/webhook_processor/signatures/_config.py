@@ -55,6 +55,14 @@ class Config:
             raise self._fail(key, "still holds the UNSET: placeholder")
         return value
 
+    def optional_text(self, key: str) -> str | None:
+        """Like ``text``, but ``None`` when absent or still the ``UNSET:`` placeholder: for
+        optional values the stack deploys as a placeholder until an operator sets them."""
+        value = self._raw.get(key)
+        if value is None or (_is_text(value) and value.startswith(UNSET_PREFIX)):
+            return None
+        return self.text(key)
+
     def seconds(self, key: str, *, default: int) -> int:
         """A positive whole number of seconds (a number or its decimal string, as SSM stores it)."""
         value = self._raw.get(key, default)
@@ -62,6 +70,15 @@ class Config:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 86_400:
             raise self._fail(key, "must be a whole number of seconds between 1 and 86400")
+        return value
+
+    def count(self, key: str, *, default: int, maximum: int) -> int:
+        """A whole number from 1 to ``maximum`` (a number or its decimal string), e.g. a budget."""
+        value = self._raw.get(key, default)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+            raise self._fail(key, f"must be a whole number between 1 and {maximum}")
         return value
 
     def flag(self, key: str, *, default: bool) -> bool:
@@ -95,8 +112,8 @@ class Config:
             raise self._fail(key, "must be an object of string -> string")
         return dict(value)
 
-    def choice(self, key: str, choices: tuple[str, ...]) -> str:
-        value = self.text(key)
+    def choice(self, key: str, choices: tuple[str, ...], *, default: str | None = None) -> str:
+        value = self.text(key, default=default)
         if value not in choices:
             raise self._fail(key, f"must be one of {', '.join(choices)}")
         return value

@@ -21,7 +21,7 @@ CUSTOM_COUNTS = {
     "aws:cloudwatch/dashboard:Dashboard": 1,
     "aws:sqs/queue:Queue": 2,
     "aws:sqs/queuePolicy:QueuePolicy": 2,
-    "aws:ssm/parameter:Parameter": 5,
+    "aws:ssm/parameter:Parameter": 7,
     "aws:iam/role:Role": 2,
     "aws:iam/rolePolicy:RolePolicy": 2,
     "aws:cloudwatch/logGroup:LogGroup": 2,

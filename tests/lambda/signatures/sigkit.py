@@ -13,8 +13,10 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import ssl
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -264,3 +266,28 @@ def paypal_headers(
 
 def iso(epoch: float) -> str:
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def localhost_tls(directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context for ``localhost`` with a certificate from a throw-away CA, and the
+    CA's PEM file (for a client to trust instead of the system bundle)."""
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    end = start + dt.timedelta(days=30)
+    ca_key, server_key = new_key(), new_key()
+    ca = certificate("Fetch Test CA", ca_key, None, ca=True, start=start, end=end)
+    leaf = certificate(
+        "localhost", server_key, (ca, ca_key), ca=False, start=start, end=end,
+        dns_names=("localhost",),
+    )  # fmt: skip
+    (directory / "ca.pem").write_text(pem(ca))
+    (directory / "server.pem").write_text(pem(leaf))
+    (directory / "server.key").write_bytes(
+        server_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(directory / "server.pem", directory / "server.key")
+    return context, directory / "ca.pem"

@@ -110,6 +110,14 @@ def test_unknown_provider() -> None:
         ("paypal", {"webhook_id": "W", "cert_pems_by_url": ["x"]}, "string -> string"),
         ("paypal", {"webhook_id": "W", "sandbox": "yes"}, "must be true or false"),
         ("paypal", {"webhook_id": "W", "sandbox": 1}, "must be true or false"),
+        (
+            "paypal",
+            {"webhook_id": "W", "max_cert_fetches_per_minute": "ten"},
+            "'max_cert_fetches_per_minute' must be a whole number between 1 and 10000$",
+        ),
+        ("paypal", {"webhook_id": "W", "max_cert_fetches_per_minute": 0}, "between 1 and 10000"),
+        ("paypal", {"webhook_id": "W", "max_cert_fetches_per_minute": 10_001}, "and 10000"),
+        ("paypal", {"webhook_id": "W", "max_cert_fetches_per_minute": True}, "and 10000"),
     ],
 )
 def test_bad_settings_say_what_is_wrong(provider: str, settings: Any, message: str) -> None:
@@ -170,6 +178,8 @@ def test_reason_codes_are_stable_snake_case_strings() -> None:
 KNOWN_KEYS = sorted(
     {key for settings in GOOD.values() for key in settings}
     | {"tolerance", "allowed_cert_url_hosts", "cert_host_names", "cert_pems_by_url", "sandbox"}
+    | {"max_cert_fetches_per_minute", "client_id", "client_secret", "verification"}
+    | {"max_api_calls_per_minute"}
 )
 setting_values = st.one_of(
     st.none(),
@@ -180,7 +190,9 @@ setting_values = st.one_of(
     st.text(st.characters(categories=["Cs"]), min_size=1, max_size=2),
     st.lists(st.text(), max_size=3),
     st.dictionaries(st.text(), st.text(), max_size=2),
-    st.sampled_from(["300", "https://hooks.example.com/x", "00ff", "payload", "whsec_QUJD"]),
+    st.sampled_from(
+        ["300", "https://hooks.example.com/x", "00ff", "payload", "whsec_QUJD", "api", "UNSET:x"]
+    ),
 )
 
 

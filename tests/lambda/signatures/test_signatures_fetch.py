@@ -4,7 +4,6 @@ module."""
 
 from __future__ import annotations
 
-import datetime as dt
 import http.server
 import ssl
 import threading
@@ -13,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from webhook_processor.signatures import paypal
 from webhook_processor.signatures.paypal import MAX_CERT_BYTES, fetch_certificate
@@ -47,32 +45,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """An HTTPS server for ``localhost`` with a certificate from a throw-away CA."""
-    tmp = tmp_path_factory.mktemp("https")
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-    end = start + dt.timedelta(days=30)
-    ca_key, server_key = sigkit.new_key(), sigkit.new_key()
-    ca = sigkit.certificate("Fetch Test CA", ca_key, None, ca=True, start=start, end=end)
-    leaf = sigkit.certificate(
-        "localhost", server_key, (ca, ca_key), ca=False, start=start, end=end,
-        dns_names=("localhost",),
-    )  # fmt: skip
-    (tmp / "ca.pem").write_text(sigkit.pem(ca))
-    (tmp / "server.pem").write_text(sigkit.pem(leaf))
-    (tmp / "server.key").write_bytes(
-        server_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tmp / "server.pem", tmp / "server.key")
+    context, ca = sigkit.localhost_tls(tmp_path_factory.mktemp("https"))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"https://localhost:{httpd.server_address[1]}", tmp / "ca.pem"
+        yield f"https://localhost:{httpd.server_address[1]}", ca
     finally:
         httpd.shutdown()
         httpd.server_close()
