@@ -27,7 +27,15 @@ from local.samples import STORED_KINDS, Provider, routable
 
 # Each fault fires on every N-th eligible call: often enough that a short run sees each one,
 # rarely enough that no message fails maxReceiveCount times in a row.
-FAULTS = {"throttle": 11, "cancel": 13, "marker": 7, "publish": 17, "partial": 5, "die": 19}
+FAULTS = {
+    "throttle": 11,
+    "internal": 13,
+    "timeout": 23,
+    "marker": 7,
+    "publish": 17,
+    "partial": 5,
+    "die": 19,
+}
 VISIBILITY_SECONDS = 1  # the queue's 360 s, compressed so retries happen within the run
 PROVIDER_RETRIES = 5
 
