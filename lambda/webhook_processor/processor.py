@@ -210,7 +210,7 @@ def screen(table_name: str, claims: Mapping[str, Claim]) -> Screening:
             unwritable_keys[key] = reason
             continue
         requests.append((key, put_new(table_name, item)))
-    outcome = write_each("put_item", requests)
+    outcome = _write_each("put_item", requests)
     poison = {**unwritable_keys, **outcome.poison}
     for message_id, claim in claims.items():
         if claim.key in poison:
@@ -273,7 +273,7 @@ class Outcome:
     poison: dict[Key, str] = field(default_factory=dict)
 
 
-def write_each(operation: str, requests: Sequence[tuple[Key, dict[str, Any]]]) -> Outcome:
+def _write_each(operation: str, requests: Sequence[tuple[Key, dict[str, Any]]]) -> Outcome:
     """Send each ``(key, parameters)`` as its own conditional ``operation`` (``put_item`` or
     ``update_item``), so each item's fate is its own.
 
@@ -324,7 +324,7 @@ def store(table_name: str, records: Sequence[TransactionRecord]) -> StoreResult:
             poison[record.key] = reason
             continue
         requests.append((record.key, put_new(table_name, item)))
-    outcome = write_each("put_item", requests)
+    outcome = _write_each("put_item", requests)
     found = dict.fromkeys(outcome.written, Stored.NEW)
     for key, item in outcome.found.items():
         found[key] = Stored.PUBLISHED if PUBLISHED in item else Stored.UNPUBLISHED
@@ -349,7 +349,7 @@ def mark_published(table_name: str, records: Sequence[TransactionRecord]) -> set
         )
         for record in records
     ]
-    return write_each("update_item", requests).written
+    return _write_each("update_item", requests).written
 
 
 def entry_size(entry: Mapping[str, Any]) -> int:
