@@ -109,8 +109,9 @@ class Faults:
     PayPal transmission-id claims alike. ``injected`` counts what fired.
 
     A call fires a fault only if none of its items was in a faulted call before: every record
-    (and every claim) meets at most one fault, so no message fails ``maxReceiveCount`` times
-    and a dead letter means a real defect, not bad luck.
+    (and every claim) meets at most one fault, and ``timeout`` (which also leaves the rest of
+    its batch's writes for SQS, as any transport error does) fires rarely, so no message fails
+    ``maxReceiveCount`` times and a dead letter means a real defect, not bad luck.
     """
 
     every: dict[str, int]

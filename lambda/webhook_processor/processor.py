@@ -275,11 +275,14 @@ class Outcome:
 
 def _write_each(operation: str, requests: Sequence[tuple[Key, dict[str, Any]]]) -> Outcome:
     """Send each ``(key, parameters)`` as its own conditional ``operation`` (``put_item`` or
-    ``update_item``), so each item's fate is its own.
+    ``update_item``): each item gets its own verdict.
 
     ``ConditionalCheckFailedException`` is a verdict (with the stored item);
     ``ValidationException`` refuses that item as such, on every attempt, so it is poison;
-    throttling, transport errors (no response) and any other refusal leave the item out.
+    throttling and any other refusal leave the item out. A transport error (no response)
+    surfaces only once the SDK has spent its retries (up to ~15 s with its timeouts): it
+    leaves out that item and the ones after it, which would each wait as long, so one
+    invocation stays within its timeout however many items it holds.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -288,9 +291,13 @@ def _write_each(operation: str, requests: Sequence[tuple[Key, dict[str, Any]]]) 
     for key, parameters in requests:
         try:
             write(**parameters)
-        except (BotoCoreError, ClientError) as error:
+        except BotoCoreError as error:
+            logger.warning("DynamoDB unreachable: items left for SQS to retry",
+                           extra={"error": clients.error_code(error)})  # fmt: skip
+            break
+        except ClientError as error:
             code = clients.error_code(error)
-            response = getattr(error, "response", None) or {}
+            response = error.response
             if code == "ConditionalCheckFailedException":
                 outcome.found[key] = response.get("Item", {})
             elif code == "ValidationException":

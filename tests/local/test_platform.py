@@ -16,7 +16,7 @@ from local.samples import PROVIDERS
 
 # Faults often enough that a few hundred deliveries meet each kind.
 SHORT_FAULTS = {
-    "throttle": 3, "internal": 4, "timeout": 5, "marker": 2, "publish": 5, "partial": 2, "die": 6,
+    "throttle": 7, "internal": 9, "timeout": 29, "marker": 3, "publish": 5, "partial": 2, "die": 6,
 }  # fmt: skip
 
 
