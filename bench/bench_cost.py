@@ -13,7 +13,9 @@ cannot be measured locally is an assumption, named in ``ASSUMPTIONS`` and printe
 - X-Ray records the default rule's traces: 1 per second shared, then 5 %, one trace per
   invocation of each (traced) function.
 
-``run()`` also prices the cheaper settings that keep every guarantee, beside the current ones.
+``run()`` also prices, from the same measured usage, the processor's writes as they were before
+issue 12 (``TransactWriteItems``: two write units per KB per item, where its conditional
+``PutItem``/``UpdateItem`` cost one) and the cheaper settings that keep every guarantee.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class Settings:
     kms_data_key_reuse_seconds: int = 300
     xray_reservoir_per_second: float = 1.0
     xray_fixed_rate: float = 0.05
-    write_units_factor: float = 1.0  # 0.5: conditional PutItem/UpdateItem instead of transactions
+    transactional_writes: bool = False  # the same writes through TransactWriteItems
 
 
 def measured(result: Mapping[str, Any]) -> PerWebhook:
@@ -106,7 +108,7 @@ def breakdown(usage: PerWebhook, prices: Mapping[str, Any], settings: Settings) 
         "lambda GB-seconds": gb_seconds * p["lambda_arm64_gb_second"],
         "sqs requests": usage.sqs_requests * p["sqs_standard_requests_per_million"],
         "dynamodb writes": usage.write_units
-        * settings.write_units_factor
+        * (2 if settings.transactional_writes else 1)
         * p["dynamodb_on_demand_write_request_units_per_million"],
         "sns publishes": usage.sns_chunks * p["sns_standard_publishes_per_million"],
         "kms requests": (queue_kms + secret_kms) * scale / 10_000 * p["kms_requests_per_10000"],
@@ -119,12 +121,15 @@ def breakdown(usage: PerWebhook, prices: Mapping[str, Any], settings: Settings) 
     }
 
 
+# Only the write units are repriced: the Lambda lines keep the current code's durations (the
+# transactional code made fewer, larger calls; docs/local.md gives both measured durations).
+BEFORE = (
+    "dynamodb: TransactWriteItems per batch (2 units/KB per item)",
+    Settings(transactional_writes=True),
+)
 # X-Ray is not among them: Lambda applies its own sampling (1 request per second, then 5 %)
 # and takes no sampling rules, and the platform requires active tracing.
 CHEAPER = {
-    "dynamodb: conditional PutItem/UpdateItem per record (1 unit/KB, not 2)": Settings(
-        write_units_factor=0.5
-    ),
     "kms: SQS data key reuse 86400 s (the maximum)": Settings(kms_data_key_reuse_seconds=86_400),
 }
 
@@ -160,7 +165,23 @@ def report(usage: PerWebhook, prices: Mapping[str, Any]) -> tuple[str, list[Meas
     lines = [f"cost per million webhooks, us-east-1 prices read {prices['read_on']}:"]
     lines += [f"  {name:<20} ${usd:>9.4f}" for name, usd in now.items()]
     lines.append(f"  {'total':<20} ${total:>9.4f}")
-    rows = [Measurement("cost per million webhooks", round(total, 4), "USD", detail="current")]
+    lines.append(
+        f"  measured per accepted webhook: {usage.write_units:.3f} write units, "
+        f"{usage.processor_invocations:.3f} processor invocations of {usage.processor_ms:.1f} ms"
+    )
+    rows = [
+        Measurement("cost per million webhooks", round(total, 4), "USD", detail="current"),
+        Measurement("dynamodb write units per webhook", round(usage.write_units, 4), "WRU",
+                    detail="conditional PutItem/UpdateItem, 1 unit per KB"),
+    ]  # fmt: skip
+    label, settings = BEFORE
+    before = sum(breakdown(usage, prices, settings).values())
+    lines.append(
+        f"  before (issue 12), {label}: ${before:.4f}; conditional single-item writes "
+        f"save ${before - total:.4f}"
+    )
+    rows.append(Measurement("cost before: TransactWriteItems", round(before, 4), "USD",
+                            detail=label))  # fmt: skip
     for label, settings in CHEAPER.items():
         cheaper = sum(breakdown(usage, prices, settings).values())
         lines.append(f"  with {label}: ${cheaper:.4f} (saves ${total - cheaper:.4f})")

@@ -14,36 +14,59 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ReadTimeoutError
 
 SERVICES = ("sqs", "dynamodb", "sns", "ssm")
 
 
-def _item_kb(item: dict[str, Any]) -> int:
-    """Write request units of one item: 1 per KB, rounded up (DynamoDB's on-demand rule)."""
-    size = len(json.dumps(item, separators=(",", ":")).encode())
+def _item_bytes(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB counts it: attribute names plus values (flat S/N items; a
+    number's digits, an upper bound of its stored size)."""
+    return sum(
+        len(name.encode()) + sum(len(str(v).encode()) for v in value.values())
+        for name, value in item.items()
+    )
+
+
+def _units(size: int) -> int:
+    """Write request units of a non-transactional write: 1 per KB, rounded up."""
     return max(1, -(-size // 1024))
 
 
 @dataclass
 class Meter:
-    """What the handlers asked of AWS: calls per operation, write units, bytes sent."""
+    """What the handlers asked of AWS: calls per operation, write units, bytes sent.
+
+    Write units follow DynamoDB's on-demand rule for single-item writes: a PutItem costs its
+    item's size (also when its condition fails: the stored item is the same record); an
+    UpdateItem the larger of the item before and after: the item put earlier plus the
+    ``published_at`` attribute it sets. (The same writes made transactionally cost twice as
+    much: two units per KB.)
+    """
 
     calls: Counter[str] = field(default_factory=Counter)
     write_units: int = 0
     sqs_chunks: int = 0  # 64 KB chunks of SQS payload sent (each is a billed request)
     sns_chunks: int = 0  # 64 KB chunks of SNS payload published
     sns_messages: int = 0
+    _item_sizes: dict[str, int] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         name = f"{model.service_model.service_name}.{model.name}"
         with self._lock:
             self.calls[name] += 1
-            if model.name == "TransactWriteItems":
-                for action in params.get("TransactItems", []):
-                    body = action.get("Put", {}).get("Item") or action.get("Update", {})
-                    self.write_units += 2 * _item_kb(body)  # transactional: 2 units per KB
+            if model.name == "PutItem":
+                size = _item_bytes(params["Item"])
+                self._item_sizes[_key(params["Item"])] = size
+                self.write_units += _units(size)
+            elif model.name == "UpdateItem":
+                from webhook_processor.processor import PUBLISHED  # the handlers' only update
+
+                before = self._item_sizes.get(_key(params["Key"]), 0)
+                (value,) = params["ExpressionAttributeValues"].values()
+                added = _item_bytes({PUBLISHED: value})
+                self.write_units += _units(max(before + added, _item_bytes(params["Key"])))
             elif model.name == "SendMessage":
                 self.sqs_chunks += max(1, -(-len(params["MessageBody"].encode()) // 65536))
             elif model.name == "PublishBatch":
@@ -53,13 +76,9 @@ class Meter:
 
 
 def _key(data: dict[str, Any]) -> str:
-    """The record an action or message is about: its event id wherever it appears."""
-    for value in (data, data.get("Put", {}).get("Item", {}), data.get("Update", {}).get("Key", {})):
-        for name in ("event_id", "timestamp"):
-            found = value.get(name)
-            if found:
-                return str(found.get("S") if isinstance(found, dict) else found).split("#")[-1]
-    return json.dumps(data, sort_keys=True)
+    """The table key an item, an UpdateItem's key or a published record is about."""
+    values = (data["transaction_id"], data["timestamp"])
+    return "|".join(str(v["S"] if isinstance(v, dict) else v) for v in values)
 
 
 class InvocationDiedError(RuntimeError):
@@ -68,28 +87,31 @@ class InvocationDiedError(RuntimeError):
 
 THROTTLED = "ThrottlingException"
 THROUGHPUT = "ProvisionedThroughputExceededException"
-CANCELLED = "TransactionCanceledException"
-INTERNAL = "InternalErrorException"
+SERVER_ERROR = "InternalServerError"  # DynamoDB's 500, once the SDK's retries are spent
+INTERNAL = "InternalErrorException"  # SNS's
 
 
-def _error(code: str, operation: str, **extra: Any) -> ClientError:
-    """The error botocore raises for an AWS error answer (``extra``: more response fields)."""
-    return ClientError({"Error": {"Code": code, "Message": "injected"}, **extra}, operation)
+def _error(code: str, operation: str) -> ClientError:
+    """The error botocore raises for an AWS error answer."""
+    return ClientError({"Error": {"Code": code, "Message": "injected"}}, operation)
 
 
 @dataclass
 class Faults:
     """Deterministic faults: each kind fires on every ``every``-th eligible call.
 
-    Kinds: ``throttle`` (the store transaction throttled), ``cancel`` (the store transaction
-    cancelled by a conflict on its first item; the rest are retried in the call), ``marker``
-    (the published_at write throttled), ``publish`` (PublishBatch fails), ``partial`` (one
-    entry of a PublishBatch fails), ``die`` (the invocation dies after storing, before
-    publishing). ``injected`` counts what fired.
+    Kinds, each something a real single-item write or publish meets: ``throttle`` (a PutItem
+    refused with ProvisionedThroughputExceededException), ``internal`` (a PutItem refused with
+    InternalServerError), ``timeout`` (a PutItem that DynamoDB applied whose answer is lost: a
+    ReadTimeoutError after the write), ``marker`` (the published_at UpdateItem throttled),
+    ``publish`` (PublishBatch fails), ``partial`` (one entry of a PublishBatch fails), ``die``
+    (the invocation dies after storing, before publishing). PutItem faults hit records and
+    PayPal transmission-id claims alike. ``injected`` counts what fired.
 
-    A call fires a fault only if none of its items was in a faulted call before: every message
-    meets at most one fault, so none fails ``maxReceiveCount`` times and a dead letter means a
-    real defect, not bad luck.
+    A call fires a fault only if none of its items was in a faulted call before: every record
+    (and every claim) meets at most one fault, and ``timeout`` (which also leaves the rest of
+    its batch's writes for SQS, as any transport error does) fires rarely, so no message fails
+    ``maxReceiveCount`` times and a dead letter means a real defect, not bad luck.
     """
 
     every: dict[str, int]
@@ -110,18 +132,24 @@ class Faults:
             self._hit |= items
             return True
 
-    def dynamodb(self, params: dict[str, Any], **_: Any) -> None:
-        items = params.get("TransactItems", [])
-        keys = {_key(action) for action in items}
-        if any("Update" in action for action in items):
-            if self._fires("marker", keys):
-                raise _error(THROTTLED, "TransactWriteItems")
+    def dynamodb(
+        self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
+    ) -> None:
+        if model.name == "UpdateItem":
+            if self._fires("marker", {_key(params["Key"])}):
+                raise _error(THROTTLED, model.name)
             return
+        keys = {_key(params["Item"])}
         if self._fires("throttle", keys):
-            raise _error(THROUGHPUT, "TransactWriteItems")
-        if self._fires("cancel", keys):
-            reasons = [{"Code": "TransactionConflict"}] + [{"Code": "None"}] * (len(items) - 1)
-            raise _error(CANCELLED, "TransactWriteItems", CancellationReasons=reasons)
+            raise _error(THROUGHPUT, model.name)
+        if self._fires("internal", keys):
+            raise _error(SERVER_ERROR, model.name)
+        if self._fires("timeout", keys):
+            context["answer_lost"] = True  # the write goes through; dynamodb_answer drops it
+
+    def dynamodb_answer(self, context: dict[str, Any], **_: Any) -> None:
+        if context.get("answer_lost"):
+            raise ReadTimeoutError(endpoint_url="injected")
 
     def sns(self, params: dict[str, Any], **_: Any) -> None:
         entries = params.get("PublishBatchRequestEntries", [])
@@ -150,7 +178,9 @@ def install(meter: Meter, faults: Faults | None = None) -> None:
         events.register(f"before-parameter-build.{service}", meter.before)
     if faults is not None:
         dynamodb = clients.client("dynamodb").meta.events
-        dynamodb.register("before-parameter-build.dynamodb.TransactWriteItems", faults.dynamodb)
+        for operation in ("PutItem", "UpdateItem"):
+            dynamodb.register(f"before-parameter-build.dynamodb.{operation}", faults.dynamodb)
+        dynamodb.register("after-call.dynamodb.PutItem", faults.dynamodb_answer)
         sns = clients.client("sns").meta.events
         sns.register("before-parameter-build.sns.PublishBatch", faults.sns)
         sns.register("after-call.sns.PublishBatch", faults.sns_answer)

@@ -65,8 +65,9 @@ FUNCTION_GRANTS: Final[Mapping[str, tuple[Grant, ...]]] = {
             (INGEST_QUEUE,),
         ),
         _DLQ,
-        # PutItem: the transaction storing new records; UpdateItem: the one marking them
-        # published, so a redelivered or replayed event is not published again.
+        # PutItem: the conditional writes storing new records and claiming PayPal transmission
+        # ids; UpdateItem: marking records published, so a redelivered or replayed event is
+        # not published again. (No transactions: the same two actions would cover them.)
         Grant("StoreTransactions", ("dynamodb:PutItem", "dynamodb:UpdateItem"), (TABLE,)),
         Grant("PublishTransactions", ("sns:Publish",), (TOPIC,)),
         # Decrypt: reading the encrypted queue; GenerateDataKey: the encrypted topic and DLQ.

@@ -1,9 +1,11 @@
 """The processor: SQS batch of verified deliveries -> DynamoDB (exactly once) + SNS (at least once).
 
-Per batch, at steady state, three AWS calls: one TransactWriteItems storing every new record
-with ``attribute_not_exists`` (a redelivered event is a ConditionalCheckFailed, reported per
-item in the cancellation reasons together with the stored item), one SNS PublishBatch, and one
-TransactWriteItems setting ``published_at`` on what was published.
+Per record, at steady state, two conditional single-item writes: a PutItem storing it with
+``attribute_not_exists`` (a redelivered event fails the condition, and the error carries the
+stored item) and an UpdateItem setting ``published_at`` once it is published; per batch, one
+SNS PublishBatch. Records are independent facts (each its own key; nothing is decided from two
+items at once), so no guarantee needs a transaction: a conditional write costs one write unit
+per KB where a transactional one costs two, and one item's refusal never holds back another.
 
 A redelivered record is published again only while its stored item lacks ``published_at``: an
 earlier attempt stored it but failed to publish, and the retry repairs that. Once published, a
@@ -59,7 +61,6 @@ logger = make_logger()
 tracer = make_tracer()
 
 SNS_BATCH_LIMIT = 10
-TRANSACTION_LIMIT = 100
 NEW_ONLY = "attribute_not_exists(transaction_id)"
 PUBLISHED = "published_at"
 """Item attribute: when the record was first published (bookkeeping, never in the record)."""
@@ -137,15 +138,14 @@ def _event_type(payload: Any) -> str:
 
 
 def put_new(table_name: str, item: dict[str, Any]) -> dict[str, Any]:
-    """A transaction action writing ``item`` only if its key is free; on conflict the
-    cancellation reason carries the stored item."""
-    put = {
+    """PutItem parameters writing ``item`` only if its key is free; when it is taken, the
+    ConditionalCheckFailedException carries the stored item."""
+    return {
         "TableName": table_name,
         "Item": item,
         "ConditionExpression": NEW_ONLY,
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
-    return {"Put": put}
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def screen(table_name: str, claims: Mapping[str, Claim]) -> Screening:
     for claim in claims.values():
         first.setdefault(claim.key, claim.digest)
     result = Screening()
-    actions = []
+    requests = []
     unwritable_keys: dict[Key, str] = {}
     for key, digest in first.items():
         item = {
@@ -209,18 +209,20 @@ def screen(table_name: str, claims: Mapping[str, Claim]) -> Screening:
         if reason:
             unwritable_keys[key] = reason
             continue
-        actions.append((key, put_new(table_name, item)))
-    outcome = _transact(actions)
+        requests.append((key, put_new(table_name, item)))
+    outcome = _write_each("put_item", requests)
     poison = {**unwritable_keys, **outcome.poison}
     for message_id, claim in claims.items():
         if claim.key in poison:
             result.poison[message_id] = f"transmission id not recordable: {poison[claim.key]}"
             continue
-        verdict = outcome.verdicts.get(claim.key)
-        if verdict is None:
+        if claim.key in outcome.written:
+            claimed = first[claim.key]
+        elif claim.key in outcome.found:
+            claimed = outcome.found[claim.key].get(DIGEST, {}).get("S")
+        else:
             result.retry.add(message_id)
             continue
-        claimed = verdict.get("Item", {}).get(DIGEST, {}).get("S") if verdict else first[claim.key]
         if claim.digest != claimed:
             result.poison[message_id] = (
                 f"{TRANSMISSION_HEADER} {claim.key[0].removeprefix(TRANSMISSION_PREFIX)} was "
@@ -243,11 +245,6 @@ KEY_LIMITS = {"transaction_id": 2048, "timestamp": 1024}
 ITEM_LIMIT = 400 * 1024
 # SNS PublishBatch: at most 10 entries and 256 KiB for the whole request (not per entry).
 PUBLISH_BATCH_LIMIT = 256 * 1024
-# Cancellation reasons worth another attempt; any other (ValidationError, an item collection
-# over its size limit...) would be refused again.
-TRANSIENT_CANCELLATIONS = frozenset(
-    {"None", "ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded"}
-)
 
 
 def unwritable(item: Mapping[str, Mapping[str, str]]) -> str | None:
@@ -267,64 +264,49 @@ def unwritable(item: Mapping[str, Mapping[str, str]]) -> str | None:
 
 @dataclass
 class Outcome:
-    """Per key: a verdict (``{}`` written, else the cancellation reason with the stored item),
-    or poison (never writable, with the reason). A key in neither is retried through SQS."""
+    """Per key: written by this call, the stored item its condition failed on (``ALL_OLD``;
+    empty when none is stored), or poison (never writable, with why). A key in none of them
+    was left out (throttled, a transport error, any other refusal): SQS retries it."""
 
-    verdicts: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    written: set[Key] = field(default_factory=set)
+    found: dict[Key, dict[str, Any]] = field(default_factory=dict)
     poison: dict[Key, str] = field(default_factory=dict)
 
 
-def _transact(actions: Sequence[tuple[Key, dict[str, Any]]]) -> Outcome:
-    """Run ``(key, action)`` pairs through TransactWriteItems, 100 per call.
+def _write_each(operation: str, requests: Sequence[tuple[Key, dict[str, Any]]]) -> Outcome:
+    """Send each ``(key, parameters)`` as its own conditional ``operation`` (``put_item`` or
+    ``update_item``): each item gets its own verdict.
 
-    A transaction is all or nothing, so one bad item must not hold back the others: items only
-    cancelled alongside are tried again; an item refused for a reason no retry can change is
-    poison; a call refused as a whole as invalid is split in halves until the invalid item
-    stands alone (at most 2n - 1 calls). Transport errors (no response), throttling and other
-    transient refusals leave the call's own items out of the outcome: SQS retries them.
+    ``ConditionalCheckFailedException`` is a verdict (with the stored item);
+    ``ValidationException`` refuses that item as such, on every attempt, so it is poison;
+    throttling and any other refusal leave the item out. A transport error (no response)
+    surfaces only once the SDK has spent its retries (up to ~15 s with its timeouts): it
+    leaves out that item and the ones after it, which would each wait as long, so one
+    invocation stays within its timeout however many items it holds.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
     outcome = Outcome()
-    dynamodb = clients.client("dynamodb")
-    pending = [
-        list(actions[i : i + TRANSACTION_LIMIT]) for i in range(0, len(actions), TRANSACTION_LIMIT)
-    ]
-    while pending:
-        batch = pending.pop()
+    write = getattr(clients.client("dynamodb"), operation)
+    for key, parameters in requests:
         try:
-            dynamodb.transact_write_items(TransactItems=[action for _, action in batch])
-        except (BotoCoreError, ClientError) as error:
+            write(**parameters)
+        except BotoCoreError as error:
+            logger.warning("DynamoDB unreachable: items left for SQS to retry",
+                           extra={"error": clients.error_code(error)})  # fmt: skip
+            break
+        except ClientError as error:
             code = clients.error_code(error)
-            response = getattr(error, "response", None) or {}
-            reasons = response.get("CancellationReasons")
-            if code == "ValidationException":
-                if len(batch) > 1:
-                    half = len(batch) // 2
-                    pending += [batch[:half], batch[half:]]
-                else:
-                    message = response.get("Error", {}).get("Message", "")
-                    outcome.poison[batch[0][0]] = f"DynamoDB refused the item: {code}: {message}"
-                continue
-            if code != "TransactionCanceledException" or not reasons:
-                logger.warning("transaction failed", extra={"error": code})
-                continue
-            retry = []
-            for (key, action), reason in zip(batch, reasons, strict=True):
-                reason_code = reason.get("Code", "None")
-                if reason_code == "ConditionalCheckFailed":
-                    outcome.verdicts[key] = reason
-                elif reason_code == "None":
-                    retry.append((key, action))
-                elif reason_code in TRANSIENT_CANCELLATIONS:
-                    logger.warning("item not written", extra={"reason": reason_code})
-                else:
-                    detail = reason.get("Message", "")
-                    outcome.poison[key] = f"DynamoDB refused the item: {reason_code}: {detail}"
-            if retry and len(retry) < len(batch):  # progress was made
-                pending.append(retry)
+            response = error.response
+            if code == "ConditionalCheckFailedException":
+                outcome.found[key] = response.get("Item", {})
+            elif code == "ValidationException":
+                message = response.get("Error", {}).get("Message", "")
+                outcome.poison[key] = f"DynamoDB refused the item: {code}: {message}"
+            else:
+                logger.warning("item not written", extra={"error": code})
             continue
-        outcome.verdicts.update((key, {}) for key, _ in batch)
+        outcome.written.add(key)
     return outcome
 
 
@@ -341,24 +323,19 @@ def store(table_name: str, records: Sequence[TransactionRecord]) -> StoreResult:
     """Write new records; says per key whether this call wrote it or what was already stored.
     Items over DynamoDB's limits are poison before any call; keys in neither map are retried."""
     poison: dict[Key, str] = {}
-    actions = []
+    requests = []
     for record in records:
         item = record.to_item()
         reason = unwritable(item)
         if reason:
             poison[record.key] = reason
             continue
-        actions.append((record.key, put_new(table_name, item)))
-    outcome = _transact(actions)
-    found = {key: _stored(reason) for key, reason in outcome.verdicts.items()}
+        requests.append((record.key, put_new(table_name, item)))
+    outcome = _write_each("put_item", requests)
+    found = dict.fromkeys(outcome.written, Stored.NEW)
+    for key, item in outcome.found.items():
+        found[key] = Stored.PUBLISHED if PUBLISHED in item else Stored.UNPUBLISHED
     return StoreResult(found, {**poison, **outcome.poison})
-
-
-def _stored(reason: Mapping[str, Any]) -> Stored:
-    """A put's verdict: ``{}`` (written) or its cancellation reason, with the stored item."""
-    if not reason:
-        return Stored.NEW
-    return Stored.PUBLISHED if PUBLISHED in reason.get("Item", {}) else Stored.UNPUBLISHED
 
 
 @tracer.capture_method(capture_response=False)
@@ -366,22 +343,20 @@ def mark_published(table_name: str, records: Sequence[TransactionRecord]) -> set
     """Set ``published_at`` (the first publish time is kept) on stored records; returns the
     keys marked. The condition keeps the update from creating an item that is not there."""
     now = iso_utc(datetime.now(UTC))
-    actions = [
+    requests = [
         (
             record.key,
             {
-                "Update": {
-                    "TableName": table_name,
-                    "Key": record.key_attributes(),
-                    "UpdateExpression": f"SET {PUBLISHED} = if_not_exists({PUBLISHED}, :now)",
-                    "ConditionExpression": "attribute_exists(transaction_id)",
-                    "ExpressionAttributeValues": {":now": {"S": now}},
-                }
+                "TableName": table_name,
+                "Key": record.key_attributes(),
+                "UpdateExpression": f"SET {PUBLISHED} = if_not_exists({PUBLISHED}, :now)",
+                "ConditionExpression": "attribute_exists(transaction_id)",
+                "ExpressionAttributeValues": {":now": {"S": now}},
             },
         )
         for record in records
     ]
-    return {key for key, reason in _transact(actions).verdicts.items() if not reason}
+    return _write_each("update_item", requests).written
 
 
 def entry_size(entry: Mapping[str, Any]) -> int:

@@ -7,16 +7,13 @@ both from the AWS documentation:
 
 - resource ARNs for DynamoDB, SNS, SSM, KMS and CloudWatch Logs requests, as IAM sees them;
 - action names where the API operation is authorised through another IAM action:
-  TransactWriteItems is authorised per item (a ``Put`` needs ``dynamodb:PutItem``, an
-  ``Update`` ``dynamodb:UpdateItem``; the DynamoDB guide, "Using IAM with DynamoDB
-  transactions"), so each item's action is checked; PublishBatch needs ``sns:Publish``
-  (SNS API reference, PublishBatch), and the X-Ray endpoints moto names by URL path
-  (``TraceSegments``) are ``xray:PutTraceSegments`` / ``xray:PutTelemetryRecords``.
+  PublishBatch needs ``sns:Publish`` (SNS API reference, PublishBatch), and the X-Ray
+  endpoints moto names by URL path (``TraceSegments``) are ``xray:PutTraceSegments`` /
+  ``xray:PutTelemetryRecords``.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -27,12 +24,6 @@ from moto.logs.responses import LogsResponse
 from moto.sns.responses import SNSResponse
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-TRANSACT_ITEM_ACTIONS = {
-    "Put": "dynamodb:PutItem",
-    "Update": "dynamodb:UpdateItem",
-    "Delete": "dynamodb:DeleteItem",
-    "ConditionCheck": "dynamodb:ConditionCheckItem",
-}
 ACTION_ALIASES = {
     "sns:PublishBatch": "sns:Publish",
     "xray:TraceSegments": "xray:PutTraceSegments",
@@ -46,9 +37,6 @@ def _arn(response: Any, service: str, resource: str) -> str:
 
 def _dynamodb(self: Any) -> str:
     table = self._get_param("TableName")
-    if table is None:
-        items = self._get_param("TransactItems") or [{}]
-        table = next(iter(items[0].values()), {}).get("TableName")
     return _arn(self, "dynamodb", f"table/{table}") if table else "*"
 
 
@@ -86,20 +74,10 @@ def patch_moto_iam(monkeypatch: pytest.MonkeyPatch) -> None:
         (LogsResponse, _logs),
     ]:
         monkeypatch.setattr(response_class, "_determine_resource", determine, raising=False)
-    original_init, original_check = IAMRequest.__init__, IAMRequest.check_action_permitted
+    original_init = IAMRequest.__init__
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
         self._action = ACTION_ALIASES.get(self._action, self._action)
 
-    def check(self: Any, resource: str) -> None:
-        if self._action != "dynamodb:TransactWriteItems":
-            return original_check(self, resource)
-        items = json.loads(self._body)["TransactItems"]
-        for action in sorted({TRANSACT_ITEM_ACTIONS[kind] for item in items for kind in item}):
-            self._action = action  # AccessDenied names the item's action
-            original_check(self, resource)
-        return None
-
     monkeypatch.setattr(IAMRequest, "__init__", init)
-    monkeypatch.setattr(IAMRequest, "check_action_permitted", check)

@@ -47,49 +47,57 @@ def _event(messages: list[tuple[str, str]]) -> dict:
     }  # fmt: skip
 
 
-def _reasons(*codes: str, items: dict[int, dict] | None = None) -> dict:
-    """Cancellation reasons; ``items`` gives the stored item (ALL_OLD) by position."""
-    return {
-        "CancellationReasons": [
-            {"Code": code, **({"Item": (items or {})[i]} if i in (items or {}) else {})}
-            for i, code in enumerate(codes)
-        ]
-    }
+PUT = {
+    "TableName": ANY,
+    "Item": ANY,
+    "ConditionExpression": "attribute_not_exists(transaction_id)",
+    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+}
+MARK = {
+    "TableName": ANY,
+    "Key": ANY,
+    "UpdateExpression": "SET published_at = if_not_exists(published_at, :now)",
+    "ConditionExpression": "attribute_exists(transaction_id)",
+    "ExpressionAttributeValues": ANY,
+}
+PUBLISHED_ITEM = {"transaction_id": {"S": "x"}, processor.PUBLISHED: {"S": "2024-11-27"}}
+UNPUBLISHED_ITEM = {"transaction_id": {"S": "y"}}
 
 
-def _marks(count: int) -> dict:
-    """The expected parameters of the marker transaction: ``count`` updates."""
-    return {"TransactItems": [{"Update": ANY}] * count}
+def _stored_already(db: Stubber, item: dict) -> None:
+    """A put whose condition fails: the error carries the stored item (ALL_OLD)."""
+    db.add_client_error(
+        "put_item", "ConditionalCheckFailedException", expected_params=PUT,
+        modeled_fields={"Item": item},
+    )  # fmt: skip
+
+
+def _published(*ids: int) -> dict:
+    return {"Successful": [{"Id": str(i), "MessageId": f"m{i}"} for i in ids]}
 
 
 def test_only_the_items_dynamodb_refused_are_retried(platform):
     messages = _envelopes()
-    dynamodb, sns = clients.client("dynamodb"), clients.client("sns")
-    with Stubber(dynamodb) as db, Stubber(sns) as topic:
-        db.add_client_error(
-            "transact_write_items",
-            "TransactionCanceledException",
-            modeled_fields=_reasons("ConditionalCheckFailed", "TransactionConflict", "None"),
-        )
-        # The second attempt carries only the item that was merely cancelled alongside.
-        db.add_response(
-            "transact_write_items",
-            {},
-            {"TransactItems": [{"Put": ANY}]},
-        )
+    with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
+        _stored_already(db, UNPUBLISHED_ITEM)  # stored earlier, its publish failed
+        db.add_client_error("put_item", "ProvisionedThroughputExceededException")
+        db.add_response("put_item", {}, PUT)
         topic.add_response(
-            "publish_batch",
-            {"Successful": [{"Id": "0", "MessageId": "m0"}, {"Id": "1", "MessageId": "m1"}]},
-        )
-        db.add_response("transact_write_items", {}, _marks(2))
+            "publish_batch", _published(0, 1),
+            {"TopicArn": ANY, "PublishBatchRequestEntries": [ANY, ANY]},
+        )  # fmt: skip
+        db.add_response("update_item", {}, MARK)
+        db.add_response("update_item", {}, MARK)
         response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+        db.assert_no_pending_responses()
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
 
 
 def test_only_the_entries_sns_refused_are_retried(platform):
     messages = _envelopes()
     with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
-        db.add_response("transact_write_items", {})
+        for _ in messages:
+            db.add_response("put_item", {}, PUT)
         topic.add_response(
             "publish_batch",
             {
@@ -97,57 +105,54 @@ def test_only_the_entries_sns_refused_are_retried(platform):
                 "Failed": [{"Id": "1", "Code": "KMSThrottling", "SenderFault": False}],
             },
         )
-        db.add_response("transact_write_items", {}, _marks(2))  # only what was published
+        db.add_response("update_item", {}, MARK)  # only what was published
+        db.add_response("update_item", {}, MARK)
         response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+        db.assert_no_pending_responses()
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
 
 
 def test_only_stored_records_never_published_are_published_again(platform):
     messages = _envelopes()
-    published_item = {"transaction_id": {"S": "x"}, processor.PUBLISHED: {"S": "2024-11-27"}}
     with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
-        db.add_client_error(
-            "transact_write_items",
-            "TransactionCanceledException",
-            modeled_fields=_reasons(
-                "ConditionalCheckFailed",  # stored, published: a replay
-                "ConditionalCheckFailed",  # stored, its publish failed: repaired now
-                "None",
-                items={0: published_item, 1: {"transaction_id": {"S": "y"}}},
-            ),
-        )
-        db.add_response("transact_write_items", {}, {"TransactItems": [{"Put": ANY}]})
+        _stored_already(db, PUBLISHED_ITEM)  # stored, published: a replay
+        _stored_already(db, UNPUBLISHED_ITEM)  # stored, its publish failed: repaired now
+        db.add_response("put_item", {}, PUT)
         topic.add_response(
-            "publish_batch",
-            {"Successful": [{"Id": "0", "MessageId": "m1"}, {"Id": "1", "MessageId": "m2"}]},
+            "publish_batch", _published(0, 1),
             {"TopicArn": ANY, "PublishBatchRequestEntries": [ANY, ANY]},
-        )
-        db.add_response("transact_write_items", {}, _marks(2))
+        )  # fmt: skip
+        db.add_response("update_item", {}, MARK)
+        db.add_response("update_item", {}, MARK)
         response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+        db.assert_no_pending_responses()
     assert response == {"batchItemFailures": []}
 
 
 def test_a_failed_marker_write_still_acknowledges_what_was_published(platform, logs):
     messages = _envelopes()
     with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
-        db.add_response("transact_write_items", {})
-        topic.add_response(
-            "publish_batch",
-            {"Successful": [{"Id": str(i), "MessageId": f"m{i}"} for i in range(3)]},
-        )
-        db.add_client_error("transact_write_items", "ProvisionedThroughputExceededException")
+        for _ in messages:
+            db.add_response("put_item", {}, PUT)
+        topic.add_response("publish_batch", _published(0, 1, 2))
+        db.add_response("update_item", {}, MARK)
+        db.add_client_error("update_item", "ProvisionedThroughputExceededException")
+        db.add_response("update_item", {}, MARK)
         response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+        db.assert_no_pending_responses()
     assert response == {"batchItemFailures": []}  # retrying would publish a second time anyway
     warnings = [line["message"] for line in logs() if line["level"] == "WARNING"]
-    assert warnings.count("published but not marked: a redelivery would publish it again") == 3
+    assert warnings.count("published but not marked: a redelivery would publish it again") == 1
 
 
 @pytest.mark.parametrize("code", ["ThrottlingException", "AccessDeniedException"])
 def test_a_failed_write_returns_the_whole_batch_without_publishing(platform, code):
     messages = _envelopes()
     with Stubber(clients.client("dynamodb")) as db, Stubber(clients.client("sns")) as topic:
-        db.add_client_error("transact_write_items", code)
+        for _ in messages:
+            db.add_client_error("put_item", code)
         response = processor.handler(_event(messages), LambdaContext("webhook-processor-qa"))
+        db.assert_no_pending_responses()
         topic.assert_no_pending_responses()
     assert sorted(f["itemIdentifier"] for f in response["batchItemFailures"]) == [
         "msg-0",

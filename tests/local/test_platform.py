@@ -15,7 +15,9 @@ from local.runtime import post
 from local.samples import PROVIDERS
 
 # Faults often enough that a few hundred deliveries meet each kind.
-SHORT_FAULTS = {"throttle": 3, "cancel": 4, "marker": 2, "publish": 5, "partial": 2, "die": 6}
+SHORT_FAULTS = {
+    "throttle": 7, "internal": 9, "timeout": 29, "marker": 3, "publish": 5, "partial": 2, "die": 6,
+}  # fmt: skip
 
 
 def test_demo_outcomes_are_all_the_expected_ones() -> None:

@@ -7,6 +7,7 @@ import base64
 import pytest
 
 import local  # noqa: F401 - the Lambda code on sys.path, as `python -m local` has it
+from local import runtime
 from local.runtime import SettingsError, check_settings, function_url_event
 from local.samples import PROVIDERS, STORED_KINDS
 from local.soak import SoakPlan, plan_sends
@@ -69,3 +70,26 @@ def test_the_soak_plan_is_reproducible_and_mixes_what_it_promises() -> None:
         if send.event_id:
             first.setdefault(f"{send.provider}{send.event_id[-8:]}", send.kind)
     assert set(first.values()) == set(STORED_KINDS)  # some transactions start with a refund
+
+
+def test_the_faster_retention_check_still_drops_what_sqs_would_have_deleted() -> None:
+    import boto3
+    from moto import mock_aws
+    from moto.sqs.models import sqs_backends
+
+    runtime._speed_up_moto()
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        url = sqs.create_queue(QueueName="q", Attributes={"MessageRetentionPeriod": "60"})[
+            "QueueUrl"
+        ]
+        for body in ("fresh", "expired"):
+            sqs.send_message(QueueUrl=url, MessageBody=body)
+        queue = sqs_backends[runtime.ACCOUNT]["us-east-1"].get_queue("q")
+        fresh, expired = queue._messages
+        expired.sent_timestamp -= 61_000
+        backend = sqs_backends[runtime.ACCOUNT]["us-east-1"]
+        assert runtime._within_retention(backend, "q", fresh)
+        assert not runtime._within_retention(backend, "q", expired)
+        received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+        assert [m["Body"] for m in received] == ["fresh"]
