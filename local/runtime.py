@@ -205,6 +205,15 @@ def _within_retention(backend: Any, queue_name: str, message: Any) -> bool:
     return bool(retention + message.sent_timestamp / 1000 > time.time())
 
 
+def _end_metrics() -> None:
+    """Drop an invocation's metrics as a Lambda flush does. With POWERTOOLS_METRICS_DISABLED,
+    Powertools keeps them instead of printing them: they would pile up for the whole session
+    and come out as EMF lines at the next flush after the runtime, in a test or a benchmark."""
+    from webhook_processor.metrics import emf
+
+    emf.clear_metrics()
+
+
 def _speed_up_moto() -> None:
     """Remove two costs of moto 5.2.5 that grow with the load, not with what is asked.
 
@@ -345,9 +354,11 @@ class Runtime:
         with self.receiver_lock:
             self.invocations["receiver"] += 1
             started = time.perf_counter()
-            answer = dict(self.receiver.handler(event, Context(f"webhook-receiver-{self.stack}")))
-            self.durations["receiver"].append(time.perf_counter() - started)
-            return answer
+            try:
+                return dict(self.receiver.handler(event, Context(f"webhook-receiver-{self.stack}")))
+            finally:
+                self.durations["receiver"].append(time.perf_counter() - started)
+                _end_metrics()
 
     def _start_http(self, port: int) -> None:
         runtime = self
@@ -396,6 +407,7 @@ class Runtime:
                 return None
             finally:
                 self.durations["processor"].append(time.perf_counter() - started)
+                _end_metrics()
         return {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
 
     def _record(self, message: dict[str, Any]) -> dict[str, Any]:

@@ -9,10 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import local
 from local import demo, soak
-from local.runtime import post
-from local.samples import PROVIDERS
+from local.runtime import Runtime, post
+from local.samples import PROVIDERS, routable
 
 # Faults often enough that a few hundred deliveries meet each kind.
 SHORT_FAULTS = {
@@ -25,6 +27,24 @@ def test_demo_outcomes_are_all_the_expected_ones() -> None:
     assert ok, report
     assert "stripe" in report
     assert "square" in report
+
+
+def test_the_runtime_leaves_no_metrics_to_print_after_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Metrics are off locally; they must not pile up and come out at a later flush."""
+    from webhook_processor.metrics import emf
+
+    stripe = routable()["stripe"]
+    with Runtime.started() as runtime:
+        runtime.configure(stripe.name, stripe.settings)
+        body, headers = stripe.delivery("completed", 1)
+        assert post(f"{runtime.url}/stripe", body, headers) == 200
+        assert runtime.wait_idle(timeout=30)
+    capsys.readouterr()
+    with pytest.warns(UserWarning, match="No application metrics"):
+        emf.flush_metrics()
+    assert "_aws" not in capsys.readouterr().out
 
 
 def test_short_soak_loses_nothing_stores_nothing_twice_and_dead_letters_only_poison() -> None:
