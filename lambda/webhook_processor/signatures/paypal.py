@@ -39,7 +39,10 @@ timeout, non-200, unparseable, over the size cap, call budget spent) is
 receiver answers 503 so PayPal retries later. The local checks come first, so a request without
 a genuine signature never costs an API call, and at most ``max_api_calls_per_minute`` calls
 (token requests included) leave per execution environment. ``webhook_event`` is the raw body
-itself, spliced byte for byte into the request after checking it is a JSON object: PayPal
+itself, spliced byte for byte into the request after checking it is a JSON object with no key
+repeated in one object (which occurrence counts is up to each parser: PayPal could confirm one
+reading and the receiver enqueue another, e.g. a captured delivery's members repeated with
+forged values and its CRC-32 kept): PayPal
 checks the event as it serialises what it receives, and a parse and re-serialisation here can
 change it (key order, ``{}`` read as a list, escapes, number formats), making PayPal answer
 ``FAILURE`` for a genuine delivery (paypal/PayPal-NET-SDK#353, paypal/PayPal-Python-SDK#175,
@@ -232,9 +235,12 @@ class _Budget:
 
 
 def _json_object(data: bytes) -> dict[str, Any] | None:
-    """``data`` parsed as one JSON object (UTF-8, no NaN or Infinity), else None."""
+    """``data`` parsed as one JSON object (UTF-8, no NaN or Infinity, no key twice in one
+    object), else None."""
     try:
-        value = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        value = json.loads(
+            data.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_unique_keys
+        )
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
@@ -257,6 +263,16 @@ def _bearer_token(answer: Mapping[str, Any] | None) -> tuple[str, int]:
     ):
         return token, lifetime
     raise Rejected(Reason.VERIFICATION_UNAVAILABLE)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all distinct: with a key twice, which one counts is up to the
+    parser, so PayPal could confirm one reading of the body and the receiver enqueue another."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        msg = "not JSON: a key repeated in an object"
+        raise ValueError(msg)
+    return value
 
 
 def _refuse_constant(name: str) -> None:

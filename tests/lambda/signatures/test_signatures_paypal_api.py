@@ -140,9 +140,14 @@ def test_paypal_saying_failure_rejects_the_delivery(paypal: PayPalWorld, api: Ap
 
 
 def _forged_json(body: bytes, target: int) -> bytes:
-    """Another JSON event (new id) with the CRC-32 ``target``: 48 characters of a string each
-    'a' or 'c'; CRC-32 is affine over GF(2), so the choices solve a linear system."""
-    head = body.replace(b'"evt_1Nf3k', b'"evt_FORGE')[:-1] + b',"note":"'
+    """Another JSON event (new id) with the CRC-32 ``target``."""
+    return _closed_with_crc(body.replace(b'"evt_1Nf3k', b'"evt_FORGE')[:-1] + b',"note":"', target)
+
+
+def _closed_with_crc(head: bytes, target: int) -> bytes:
+    """``head`` (which ends inside an open string member) closed so that the whole has the
+    CRC-32 ``target``: 48 characters of the string each 'a' or 'c'; CRC-32 is affine over
+    GF(2), so the choices solve a linear system."""
     tail, size = b'"}', 48
 
     def crc(choices: int) -> int:
@@ -179,6 +184,22 @@ def test_the_crc32_forgery_that_passes_locally_is_caught_by_the_api(
     api.fake.delivered = {json.dumps(json.loads(BODY))}
     assert _check(paypal, api)(body=forged, headers=headers).reason == (Reason.REJECTED_BY_PROVIDER)
     assert _check(paypal, api)(body=BODY, headers=headers).valid
+
+
+def test_a_body_with_duplicate_keys_never_reaches_the_api(paypal: PayPalWorld, api: Api) -> None:
+    """A captured delivery with its members repeated at the end, CRC-32 kept: we read the last
+    occurrence of each key, a parser that keeps the first (or PayPal's, whichever it keeps)
+    reads the genuine event. PayPal would then confirm one event and we would enqueue another,
+    so a body whose meaning depends on the duplicate-key rule is refused before any call."""
+    headers = paypal.headers(BODY)
+    forged = _closed_with_crc(BODY[:-1] + b',"object":"refund","id":"', zlib.crc32(BODY))
+    assert zlib.crc32(forged) == zlib.crc32(BODY)
+    first_wins = json.loads(forged, object_pairs_hook=lambda pairs: dict(reversed(pairs)))
+    assert first_wins == json.loads(BODY) != json.loads(forged)
+    assert Verifier("paypal", paypal.settings())(headers, forged, now=paypal.now).valid  # local
+    assert _check(paypal, api)(body=forged, headers=headers).reason == Reason.MALFORMED_BODY
+    assert _check(paypal, api)(body=b'{"a": {"b": 1, "b": 1}}').reason == Reason.MALFORMED_BODY
+    assert api.sent == []
 
 
 def test_the_token_is_reused_until_shortly_before_it_expires(paypal: PayPalWorld, api: Api) -> None:
