@@ -12,7 +12,8 @@ sender, so everything about it is checked before it is trusted:
 - the certificate is fetched with a short timeout, a size cap and no redirects, at most once per
   URL while its chain is valid (cache); a URL whose fetch or chain failed is refused without a
   new fetch for ``FAILURE_TTL_SECONDS``, and at most ``max_cert_fetches_per_minute`` fetches
-  happen per minute, so unauthenticated requests cannot buy outbound calls;
+  happen per minute, so unauthenticated requests cannot buy outbound calls (over the budget:
+  ``verification_unavailable``, answered 503, and the URL is not remembered as failed);
 - it must chain to the configured trust store (default: the system CA bundle) and name one of
   PayPal's signing hosts, per ``cryptography.x509.verification`` (validity, names, key usage).
 
@@ -428,6 +429,8 @@ class PayPalSettings:
         try:
             trusted = self._validate(self._certificate(url, now), now)
         except Rejected as rejected:
+            if rejected.reason == Reason.VERIFICATION_UNAVAILABLE:  # budget: URL never tried
+                raise
             if len(self._failed) >= CACHE_LIMIT:
                 del self._failed[next(iter(self._failed))]
             self._failed[url] = (now + FAILURE_TTL_SECONDS, rejected.reason)
@@ -438,12 +441,15 @@ class PayPalSettings:
         return trusted.key
 
     def _certificate(self, url: str, now: float) -> bytes:
-        """The PEM behind ``url``: seeded, or fetched if this minute's fetch budget allows."""
+        """The PEM behind ``url``: seeded, or fetched if this minute's fetch budget allows.
+
+        A spent budget says nothing about the delivery (anyone can spend it with made-up
+        certificate names): ``verification_unavailable``, so a genuine one is retried (503)."""
         seeded = self.cert_pems_by_url.get(url)
         if seeded is not None:
             return seeded.encode()
         if not self._fetches.take(now):
-            raise Rejected(Reason.CERT_FETCH_FAILED)
+            raise Rejected(Reason.VERIFICATION_UNAVAILABLE)
         try:
             return self.fetcher(url)
         except Exception:  # any fetch failure fails closed, with one reason
