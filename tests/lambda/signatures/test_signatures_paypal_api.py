@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webhook_processor.signatures import UNAVAILABLE, ConfigError, Reason, Verifier, verifier
 from webhook_processor.signatures import paypal as paypal_module
@@ -446,3 +448,81 @@ def test_no_credential_or_token_appears_in_repr_errors_or_logs_at_debug(
     assert CLIENT_ID not in repr(settings)
     for secret in secrets:
         assert not [line for line in written if secret in line], secret
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+_WHITESPACE = st.text(alphabet=" \t\r\n", max_size=2)
+# What a sender could put around or inside a JSON object to make the splice say something else.
+# Half the draws add nothing, so that most bodies are objects that must reach PayPal intact.
+_TAMPERING = st.just("") | st.sampled_from(
+    ["}", "]", ',"webhook_event":{}', ', "auth_algo": "x"', "\x00", "NaN", "//", "\ufeff"]
+)
+
+
+@given(
+    event=st.dictionaries(st.text(), _JSON, max_size=4),
+    ascii_only=st.booleans(),
+    before=_WHITESPACE,
+    after=_WHITESPACE,
+    prefix=_TAMPERING,
+    suffix=_TAMPERING,
+    transmission_id=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126)),
+    repeat_a_key=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_paypal_is_asked_about_exactly_the_event_the_receiver_enqueues(
+    pki: Any,
+    event: dict[str, Any],
+    ascii_only: bool,
+    before: str,
+    after: str,
+    prefix: str,
+    suffix: str,
+    transmission_id: str,
+    repeat_a_key: bool,
+) -> None:
+    """Whatever the body holds (escapes, non-ASCII, whitespace, trailing data, a BOM, NaN, a
+    repeated key), a request that leaves is one JSON object: the given members once each and,
+    as ``webhook_event``, the very object the receiver parses from the body and enqueues."""
+    text = json.dumps(event, ensure_ascii=ascii_only)
+    if repeat_a_key and event:
+        text = f"{text[:-1]}, {json.dumps(next(iter(event)))}: 0}}"
+    body = (prefix + before + text + after + suffix).encode()
+    sent: list[bytes] = []
+
+    def transport(url: str, headers: Mapping[str, str], request: bytes) -> tuple[int, bytes]:
+        if url.endswith(TOKEN):
+            return 200, b'{"access_token":"T","token_type":"Bearer","expires_in":32400}'
+        sent.append(request)
+        return 200, b'{"verification_status":"SUCCESS"}'
+
+    check = PayPalSettings(
+        webhook_id="WH-1",
+        trust_store=(pki.root,),
+        client_id="I",
+        client_secret="S",
+        transport=transport,
+    )
+    fields = {"transmission_id": transmission_id, "webhook_id": "WH-1"}
+    try:
+        check.confirm(fields, body, now=0)
+        refused = None
+    except paypal_module.Rejected as rejected:
+        refused = rejected.reason
+    if refused is not None:
+        assert (refused, sent) == (Reason.MALFORMED_BODY, [])
+        return
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        assert len({key for key, _ in pairs}) == len(pairs), pairs
+        return dict(pairs)
+
+    [request] = sent
+    assert json.loads(request, object_pairs_hook=unique) == {
+        **fields,
+        "webhook_event": json.loads(body),
+    }
