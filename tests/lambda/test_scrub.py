@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import time
 import uuid
+from decimal import Decimal
 
 import pytest
 from hypothesis import example, given
@@ -281,7 +283,7 @@ def test_no_luhn_valid_pan_survives_in_any_script_or_grouping(body, zero, separa
 
 # More published test card numbers, one per network and length the zero rule could touch:
 # Visa (Stripe, Braintree), Mastercard 2-series (Stripe), JCB and Maestro (Braintree), UnionPay
-# (Stripe), Diners (PayPal sandbox). 3530111333300000 holds a run of four zeros itself.
+# (Stripe). 3530111333300000 holds a run of four zeros itself.
 MORE_TEST_PANS = [
     "4111111111111111",
     "4012888888881881",
@@ -289,8 +291,6 @@ MORE_TEST_PANS = [
     "3530111333300000",
     "6200000000000005",
     "6759649826438453",
-    "30569309025904",
-    "378282246310005",
 ]
 
 
@@ -336,6 +336,19 @@ ZERO_HEAVY = st.integers(13, 40).flatmap(
 @example("00" + "4222222222222" + "0")
 def test_zero_heavy_chains_of_13_to_40_digits_match_the_textbook_check(digits):
     assert contains_pan(digits) == _textbook_contains_pan(digits)
+
+
+@pytest.mark.parametrize("pan", TEST_PANS + MORE_TEST_PANS)
+@pytest.mark.parametrize("exponent", ["e-25", "E-30", "e-5", "e0", "e+3", "E+20"])
+def test_card_numbers_in_json_numbers_with_an_exponent_are_redacted(pan, exponent):
+    """Python prints such a number in E notation (4111111111111111e-20 is the float
+    4.111111111111111e-05, Decimal keeps 4.111111111111111E+35): the PAN's digits are all
+    there, their chain cut by the point and glued to the exponent's letter. (A float keeps 17
+    significant digits at most: a 19-digit PAN does not survive in it.)"""
+    for number in (json.loads(pan + exponent), Decimal(pan + exponent)):
+        scrubbed = scrub({"amount": number})
+        assert pan not in ascii_digits(str(scrubbed)), repr(number)
+    assert pan in ascii_digits(str(Decimal(pan + exponent)))  # the test can fail
 
 
 def test_scrub_time_grows_linearly_with_the_input():
