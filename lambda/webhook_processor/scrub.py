@@ -215,12 +215,17 @@ def _number_holds_pan(value: int | float | Decimal) -> bool:
     """True when a number, read as its digits, may be a card number (``4111111111111111.0``).
 
     An integer too long to print (Python refuses over 4,300 digits) cannot be checked, so it
-    counts as one: over-redaction is the safe error.
+    counts as one: over-redaction is the safe error. In E notation (``4.111111111111111e-05``,
+    ``4.111111111111111E+35``) the significand is read on its own too: glued to the exponent's
+    letter, its digits would not count as a chain.
     """
     try:
         texts = [str(value)]
     except ValueError:
         return True
+    significand = texts[0].lower().partition("e")[0]
+    if len(significand) < len(texts[0]):
+        texts.append(significand)
     if isinstance(value, Decimal):  # no arithmetic: 1e999999999 would overflow the context
         short = value.is_finite() and value.adjusted() <= PAN_MAX_DIGITS
         integral = short and value == value.to_integral_value()

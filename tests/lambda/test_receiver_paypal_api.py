@@ -161,5 +161,25 @@ def test_no_credential_or_token_reaches_any_log_line_at_debug(platform, api, log
     written = [record.getMessage() for record in caplog.records]
     written += [logs.text(), *capsys.readouterr()]
     basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-    for secret in (CLIENT_ID, CLIENT_SECRET, basic, *api.issued[:-1]):
+    for secret in (CLIENT_ID, CLIENT_SECRET, basic, *api.issued):
         assert not [line for line in written if secret in line], secret
+
+
+def test_refused_credentials_force_one_ssm_re_read_per_interval_like_a_bad_signature(platform, api):
+    """Replays of a captured delivery while PayPal refuses our credentials must not buy an SSM
+    re-read each: the first forces one, the next ones within the interval read the cache."""
+    from webhook_processor import clients
+
+    _with_credentials(platform)
+    reads: list[str] = []
+    clients.client("ssm").meta.events.register(
+        "provide-client-params.ssm.GetParameter", lambda **kw: reads.append(kw["params"]["Name"])
+    )
+    api.token_status = 401
+    assert platform.deliver("paypal", EVENT_TYPE)["statusCode"] == 503
+    once = len(reads)
+    assert once == 2 * len(set(reads))  # the cached read, then one forced re-read
+    for note in ("2", "3", "4"):
+        assert platform.deliver("paypal", EVENT_TYPE, note=note)["statusCode"] == 503
+    assert len(reads) == once
+    assert api.paths() == ["/v1/oauth2/token"] * 5  # one per delivery, two for the first

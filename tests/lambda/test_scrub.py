@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import time
 import uuid
+from decimal import Decimal
 
 import pytest
 from hypothesis import example, given
@@ -277,6 +279,76 @@ def test_no_luhn_valid_pan_survives_in_any_script_or_grouping(body, zero, separa
     typed = separator.join(pan[i : i + 4] for i in range(0, len(pan), 4))
     typed = "".join(chr(ord(zero) + int(char)) if char.isdigit() else char for char in typed)
     assert pan not in ascii_digits(scrub_text(f"see {typed}."))
+
+
+# More published test card numbers, one per network and length the zero rule could touch:
+# Visa (Stripe, Braintree), Mastercard 2-series (Stripe), JCB and Maestro (Braintree), UnionPay
+# (Stripe). 3530111333300000 holds a run of four zeros itself.
+MORE_TEST_PANS = [
+    "4111111111111111",
+    "4012888888881881",
+    "2223003122003222",
+    "3530111333300000",
+    "6200000000000005",
+    "6759649826438453",
+]
+
+
+@pytest.mark.parametrize("pan", TEST_PANS + MORE_TEST_PANS)
+def test_a_card_number_at_every_offset_of_a_zero_run_is_found(pan):
+    """The window-start mask (digits s and s + 1 zero) against the Luhn totals: a shift by one
+    byte, or a window cut short at either end of the chain, would lose the PAN at some offset."""
+    assert luhn_valid(pan)
+    for run in (1, 2, 3, 13, 19, 21):
+        for offset in range(run + 1):
+            digits = "0" * offset + pan + "0" * (run - offset)
+            assert contains_pan(digits), (run, offset)
+            assert _textbook_contains_pan(digits), (run, offset)
+
+
+@given(
+    st.sampled_from(TEST_PANS + MORE_TEST_PANS),
+    st.integers(0, 24),
+    st.integers(0, 24),
+    st.sampled_from(["", " ", "-", "%20", "\u00a0", "0 ", "00-"]),
+    st.sampled_from(["0", *SCRIPT_ZEROS]),
+)
+def test_zeros_before_and_after_never_hide_a_published_card_number(
+    pan, before, after, separator, zero
+):
+    grouped = separator.join(pan[i : i + 4] for i in range(0, len(pan), 4))
+    text = "0" * before + separator + grouped + separator + "0" * after
+    text = "".join(chr(ord(zero) + int(char)) if char.isdigit() else char for char in text)
+    assert pan not in ascii_digits(scrub_text(f"note {text} end"))
+
+
+# Chains of exactly 13 and 19 digits, and of 20-40, mostly zeros: every window length meets
+# both chain ends and windows beginning "00" at every position.
+ZERO_HEAVY = st.integers(13, 40).flatmap(
+    lambda size: st.text(alphabet="00000000123456789", min_size=size, max_size=size)
+)
+
+
+@given(ZERO_HEAVY)
+@example("0" * 19)
+@example("0" * 6 + "4222222222222")  # 19 digits: the 13-digit PAN ends the chain
+@example("4222222222222" + "0" * 27)  # 40 digits: it starts the chain
+@example("00" + "4222222222222" + "0")
+def test_zero_heavy_chains_of_13_to_40_digits_match_the_textbook_check(digits):
+    assert contains_pan(digits) == _textbook_contains_pan(digits)
+
+
+@pytest.mark.parametrize("pan", TEST_PANS + MORE_TEST_PANS)
+@pytest.mark.parametrize("exponent", ["e-25", "E-30", "e-5", "e0", "e+3", "E+20"])
+def test_card_numbers_in_json_numbers_with_an_exponent_are_redacted(pan, exponent):
+    """Python prints such a number in E notation (4111111111111111e-20 is the float
+    4.111111111111111e-05, Decimal keeps 4.111111111111111E+35): the PAN's digits are all
+    there, their chain cut by the point and glued to the exponent's letter. (A float keeps 17
+    significant digits at most: a 19-digit PAN does not survive in it.)"""
+    for number in (json.loads(pan + exponent), Decimal(pan + exponent)):
+        scrubbed = scrub({"amount": number})
+        assert pan not in ascii_digits(str(scrubbed)), repr(number)
+    assert pan in ascii_digits(str(Decimal(pan + exponent)))  # the test can fail
 
 
 def test_scrub_time_grows_linearly_with_the_input():

@@ -40,7 +40,8 @@ class Reason(StrEnum):
     REJECTED_BY_PROVIDER = "rejected_by_provider"
     """The provider's own verification API answered that the delivery is not authentic."""
     VERIFICATION_UNAVAILABLE = "verification_unavailable"
-    """The provider's verification API gave no usable answer (or its call budget is spent)."""
+    """The provider's verification API gave no usable answer, or a call or certificate-fetch
+    budget is spent: nothing is known about the delivery yet."""
     CREDENTIALS_REJECTED = "credentials_rejected"
     """The provider refused our API credentials: a configuration problem on our side."""
 

@@ -12,7 +12,8 @@ sender, so everything about it is checked before it is trusted:
 - the certificate is fetched with a short timeout, a size cap and no redirects, at most once per
   URL while its chain is valid (cache); a URL whose fetch or chain failed is refused without a
   new fetch for ``FAILURE_TTL_SECONDS``, and at most ``max_cert_fetches_per_minute`` fetches
-  happen per minute, so unauthenticated requests cannot buy outbound calls;
+  happen per minute, so unauthenticated requests cannot buy outbound calls (over the budget:
+  ``verification_unavailable``, answered 503, and the URL is not remembered as failed);
 - it must chain to the configured trust store (default: the system CA bundle) and name one of
   PayPal's signing hosts, per ``cryptography.x509.verification`` (validity, names, key usage).
 
@@ -39,7 +40,10 @@ timeout, non-200, unparseable, over the size cap, call budget spent) is
 receiver answers 503 so PayPal retries later. The local checks come first, so a request without
 a genuine signature never costs an API call, and at most ``max_api_calls_per_minute`` calls
 (token requests included) leave per execution environment. ``webhook_event`` is the raw body
-itself, spliced byte for byte into the request after checking it is a JSON object: PayPal
+itself, spliced byte for byte into the request after checking it is a JSON object with no key
+repeated in one object (which occurrence counts is up to each parser: PayPal could confirm one
+reading and the receiver enqueue another, e.g. a captured delivery's members repeated with
+forged values and its CRC-32 kept): PayPal
 checks the event as it serialises what it receives, and a parse and re-serialisation here can
 change it (key order, ``{}`` read as a list, escapes, number formats), making PayPal answer
 ``FAILURE`` for a genuine delivery (paypal/PayPal-NET-SDK#353, paypal/PayPal-Python-SDK#175,
@@ -232,9 +236,12 @@ class _Budget:
 
 
 def _json_object(data: bytes) -> dict[str, Any] | None:
-    """``data`` parsed as one JSON object (UTF-8, no NaN or Infinity), else None."""
+    """``data`` parsed as one JSON object (UTF-8, no NaN or Infinity, no key twice in one
+    object), else None."""
     try:
-        value = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        value = json.loads(
+            data.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_unique_keys
+        )
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
@@ -257,6 +264,16 @@ def _bearer_token(answer: Mapping[str, Any] | None) -> tuple[str, int]:
     ):
         return token, lifetime
     raise Rejected(Reason.VERIFICATION_UNAVAILABLE)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all distinct: with a key twice, which one counts is up to the
+    parser, so PayPal could confirm one reading of the body and the receiver enqueue another."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        msg = "not JSON: a key repeated in an object"
+        raise ValueError(msg)
+    return value
 
 
 def _refuse_constant(name: str) -> None:
@@ -412,6 +429,8 @@ class PayPalSettings:
         try:
             trusted = self._validate(self._certificate(url, now), now)
         except Rejected as rejected:
+            if rejected.reason == Reason.VERIFICATION_UNAVAILABLE:  # budget: URL never tried
+                raise
             if len(self._failed) >= CACHE_LIMIT:
                 del self._failed[next(iter(self._failed))]
             self._failed[url] = (now + FAILURE_TTL_SECONDS, rejected.reason)
@@ -422,12 +441,15 @@ class PayPalSettings:
         return trusted.key
 
     def _certificate(self, url: str, now: float) -> bytes:
-        """The PEM behind ``url``: seeded, or fetched if this minute's fetch budget allows."""
+        """The PEM behind ``url``: seeded, or fetched if this minute's fetch budget allows.
+
+        A spent budget says nothing about the delivery (anyone can spend it with made-up
+        certificate names): ``verification_unavailable``, so a genuine one is retried (503)."""
         seeded = self.cert_pems_by_url.get(url)
         if seeded is not None:
             return seeded.encode()
         if not self._fetches.take(now):
-            raise Rejected(Reason.CERT_FETCH_FAILED)
+            raise Rejected(Reason.VERIFICATION_UNAVAILABLE)
         try:
             return self.fetcher(url)
         except Exception:  # any fetch failure fails closed, with one reason

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from webhook_processor.signatures import Reason, Verifier, verifier
+from webhook_processor.signatures import UNAVAILABLE, Reason, Verifier, verifier
 from webhook_processor.signatures.paypal import (
     CACHE_LIMIT,
     DEFAULT_CERT_URL_HOSTS,
@@ -307,13 +307,32 @@ def test_a_failed_fetch_is_remembered_briefly_instead_of_repeated(paypal: PayPal
 def test_certificate_fetches_are_capped_per_minute(paypal: PayPalWorld) -> None:
     check = Verifier("paypal", paypal.settings(max_cert_fetches_per_minute=3))
     urls = [f"https://api.paypal.com/v1/notifications/certs/CERT-{i}" for i in range(6)]
-    for url in urls:
+    for index, url in enumerate(urls):
         verdict = check(paypal.headers(BODY, cert_url=url), BODY, now=paypal.now)
-        assert verdict.reason == Reason.CERT_FETCH_FAILED
+        # Not served: fetch failed; over the budget: not fetched, "cannot verify now" (503).
+        spent = Reason.VERIFICATION_UNAVAILABLE
+        assert verdict.reason == (Reason.CERT_FETCH_FAILED if index < 3 else spent)
     assert paypal.fetched == urls[:3]
     later = paypal.now + 61
     check(paypal.headers(BODY, cert_url=urls[5]), BODY, now=later)
     assert paypal.fetched == [*urls[:3], urls[5]]
+
+
+def test_a_spent_fetch_budget_delays_a_genuine_delivery_but_never_rejects_it(
+    paypal: PayPalWorld,
+) -> None:
+    """Anyone can spend the budget: fresh certificate names on an allowed host and a current
+    transmission time cost nothing to send. A genuine delivery whose certificate is not cached
+    yet then cannot be checked now (503, PayPal retries), not 'not authentic' (401), and its
+    URL is tried again as soon as the budget allows, not remembered as failed."""
+    check = Verifier("paypal", paypal.settings(max_cert_fetches_per_minute=3))
+    for index in range(3):
+        bogus = f"https://api.paypal.com/v1/notifications/certs/CERT-bogus{index}"
+        check(paypal.headers(BODY, cert_url=bogus), BODY, now=paypal.now)
+    genuine = paypal.headers(BODY)
+    verdict = check(genuine, BODY, now=paypal.now + 30)
+    assert verdict.reason in UNAVAILABLE
+    assert check(genuine, BODY, now=paypal.now + 60).valid
 
 
 def test_the_fetch_budget_is_configurable() -> None:

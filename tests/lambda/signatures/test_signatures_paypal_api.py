@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webhook_processor.signatures import UNAVAILABLE, ConfigError, Reason, Verifier, verifier
 from webhook_processor.signatures import paypal as paypal_module
@@ -140,9 +142,14 @@ def test_paypal_saying_failure_rejects_the_delivery(paypal: PayPalWorld, api: Ap
 
 
 def _forged_json(body: bytes, target: int) -> bytes:
-    """Another JSON event (new id) with the CRC-32 ``target``: 48 characters of a string each
-    'a' or 'c'; CRC-32 is affine over GF(2), so the choices solve a linear system."""
-    head = body.replace(b'"evt_1Nf3k', b'"evt_FORGE')[:-1] + b',"note":"'
+    """Another JSON event (new id) with the CRC-32 ``target``."""
+    return _closed_with_crc(body.replace(b'"evt_1Nf3k', b'"evt_FORGE')[:-1] + b',"note":"', target)
+
+
+def _closed_with_crc(head: bytes, target: int) -> bytes:
+    """``head`` (which ends inside an open string member) closed so that the whole has the
+    CRC-32 ``target``: 48 characters of the string each 'a' or 'c'; CRC-32 is affine over
+    GF(2), so the choices solve a linear system."""
     tail, size = b'"}', 48
 
     def crc(choices: int) -> int:
@@ -179,6 +186,22 @@ def test_the_crc32_forgery_that_passes_locally_is_caught_by_the_api(
     api.fake.delivered = {json.dumps(json.loads(BODY))}
     assert _check(paypal, api)(body=forged, headers=headers).reason == (Reason.REJECTED_BY_PROVIDER)
     assert _check(paypal, api)(body=BODY, headers=headers).valid
+
+
+def test_a_body_with_duplicate_keys_never_reaches_the_api(paypal: PayPalWorld, api: Api) -> None:
+    """A captured delivery with its members repeated at the end, CRC-32 kept: we read the last
+    occurrence of each key, a parser that keeps the first (or PayPal's, whichever it keeps)
+    reads the genuine event. PayPal would then confirm one event and we would enqueue another,
+    so a body whose meaning depends on the duplicate-key rule is refused before any call."""
+    headers = paypal.headers(BODY)
+    forged = _closed_with_crc(BODY[:-1] + b',"object":"refund","id":"', zlib.crc32(BODY))
+    assert zlib.crc32(forged) == zlib.crc32(BODY)
+    first_wins = json.loads(forged, object_pairs_hook=lambda pairs: dict(reversed(pairs)))
+    assert first_wins == json.loads(BODY) != json.loads(forged)
+    assert Verifier("paypal", paypal.settings())(headers, forged, now=paypal.now).valid  # local
+    assert _check(paypal, api)(body=forged, headers=headers).reason == Reason.MALFORMED_BODY
+    assert _check(paypal, api)(body=b'{"a": {"b": 1, "b": 1}}').reason == Reason.MALFORMED_BODY
+    assert api.sent == []
 
 
 def test_the_token_is_reused_until_shortly_before_it_expires(paypal: PayPalWorld, api: Api) -> None:
@@ -425,3 +448,81 @@ def test_no_credential_or_token_appears_in_repr_errors_or_logs_at_debug(
     assert CLIENT_ID not in repr(settings)
     for secret in secrets:
         assert not [line for line in written if secret in line], secret
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+_WHITESPACE = st.text(alphabet=" \t\r\n", max_size=2)
+# What a sender could put around or inside a JSON object to make the splice say something else.
+# Half the draws add nothing, so that most bodies are objects that must reach PayPal intact.
+_TAMPERING = st.just("") | st.sampled_from(
+    ["}", "]", ',"webhook_event":{}', ', "auth_algo": "x"', "\x00", "NaN", "//", "\ufeff"]
+)
+
+
+@given(
+    event=st.dictionaries(st.text(), _JSON, max_size=4),
+    ascii_only=st.booleans(),
+    before=_WHITESPACE,
+    after=_WHITESPACE,
+    prefix=_TAMPERING,
+    suffix=_TAMPERING,
+    transmission_id=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126)),
+    repeat_a_key=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_paypal_is_asked_about_exactly_the_event_the_receiver_enqueues(
+    pki: Any,
+    event: dict[str, Any],
+    ascii_only: bool,
+    before: str,
+    after: str,
+    prefix: str,
+    suffix: str,
+    transmission_id: str,
+    repeat_a_key: bool,
+) -> None:
+    """Whatever the body holds (escapes, non-ASCII, whitespace, trailing data, a BOM, NaN, a
+    repeated key), a request that leaves is one JSON object: the given members once each and,
+    as ``webhook_event``, the very object the receiver parses from the body and enqueues."""
+    text = json.dumps(event, ensure_ascii=ascii_only)
+    if repeat_a_key and event:
+        text = f"{text[:-1]}, {json.dumps(next(iter(event)))}: 0}}"
+    body = (prefix + before + text + after + suffix).encode()
+    sent: list[bytes] = []
+
+    def transport(url: str, headers: Mapping[str, str], request: bytes) -> tuple[int, bytes]:
+        if url.endswith(TOKEN):
+            return 200, b'{"access_token":"T","token_type":"Bearer","expires_in":32400}'
+        sent.append(request)
+        return 200, b'{"verification_status":"SUCCESS"}'
+
+    check = PayPalSettings(
+        webhook_id="WH-1",
+        trust_store=(pki.root,),
+        client_id="I",
+        client_secret="S",
+        transport=transport,
+    )
+    fields = {"transmission_id": transmission_id, "webhook_id": "WH-1"}
+    try:
+        check.confirm(fields, body, now=0)
+        refused = None
+    except paypal_module.Rejected as rejected:
+        refused = rejected.reason
+    if refused is not None:
+        assert (refused, sent) == (Reason.MALFORMED_BODY, [])
+        return
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        assert len({key for key, _ in pairs}) == len(pairs), pairs
+        return dict(pairs)
+
+    [request] = sent
+    assert json.loads(request, object_pairs_hook=unique) == {
+        **fields,
+        "webhook_event": json.loads(body),
+    }
