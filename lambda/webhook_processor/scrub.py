@@ -24,8 +24,12 @@ for cardholder data.
 
 What is not a card number: a digit group glued to a letter belongs to an identifier
 (``ccaf68bc-...``, ``9abc``) and does not chain with its neighbours across separators, and
-canonical UUIDs and date-times are skipped whole; a contiguous run of 13+ digits is still
-checked wherever it stands (``evt_4111111111111111``, ``card4111111111111111``).
+canonical UUIDs, X-Ray trace ids and date-times are skipped whole; a contiguous run of 13+
+digits is still checked wherever it stands (``evt_4111111111111111``, ``card4111111111111111``).
+A chain's outer groups are the exception, as a reader sees them: the first may touch a letter
+before it and the last a letter after it (``Visa4111 1111 1111 1111``, ``... 1111exp``), as
+long as one group of the chain touches no letter, so two identifiers side by side
+(``ab12345678-90123456cd``) still do not chain.
 
 Cost is linear in the input: two regular-expression passes without backtracking into a digit
 group or a gap (possessive quantifiers), then, per chain of n digits, one translation to ASCII
@@ -53,20 +57,28 @@ MAX_GAP = 3
 _LETTER = r"[^\W\d_]"
 _GROUP = rf"\d++(?!{_LETTER})"
 _GAP = rf"(?:%[0-9A-Fa-f]{{2}}|[\W_]){{1,{MAX_GAP}}}+"
-# A chain of digit groups none of which touches a letter, joined by short gaps (it starts
-# only where a group starts, so a long group glued to a letter is read once, not per digit).
-_CHAIN = re.compile(rf"(?<![^\W_]){_GROUP}(?:{_GAP}{_GROUP})*+")
+# A chain of digit groups joined by short gaps. It starts only where a group starts (so a long
+# group glued to a letter is read once, not per digit): either at a group touching no letter,
+# or at one glued to the letter before it, which must be followed by at least one group that
+# touches none. Its last group may be glued to the letter after it. The two starts exclude
+# each other (a letter before, or not), so no position is tried twice.
+_CHAIN = re.compile(
+    rf"(?:(?<![^\W_]){_GROUP}(?:{_GAP}{_GROUP})*+|(?<={_LETTER})\d++(?:{_GAP}{_GROUP})++)"
+    rf"(?:{_GAP}\d++)?+"
+)
 # Contiguous digits long enough to be a PAN, wherever they stand (inside identifiers too).
 _RUN = re.compile(rf"\d{{{PAN_MIN_DIGITS},}}+")
 _HEX = "[0-9A-Fa-f]"
-# Shapes whose digits sit at fixed places and so cannot spell a PAN: canonical UUIDs and
+# Shapes whose digits sit at fixed places and so cannot spell a PAN: canonical UUIDs, X-Ray
+# trace ids ("1-<8 hex: epoch seconds>-<24 hex>", in every Lambda log line and trace header) and
 # date-times (ISO 8601 and the logging module's "2026-12-02 13:58:01,123+0000").
 _OPAQUE = re.compile(
-    rf"(?<![0-9A-Za-z])({_HEX}{{8}}(?:-{_HEX}{{4}}){{3}}-{_HEX}{{12}}"
+    rf"(?<![0-9A-Za-z])({_HEX}{{8}}(?:-{_HEX}{{4}}){{3}}-{_HEX}{{12}}|1-{_HEX}{{8}}-{_HEX}{{24}}"
     r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)"
     r"(?![0-9A-Za-z])"
 )
 _NOT_DIGIT = re.compile(r"\D+")
+_URL_BYTE = re.compile(r"%[0-9A-Fa-f]{2}")
 _KEY_NOISE = re.compile(r"[^a-z0-9]")
 # Luhn weights of an ASCII digit: as is, and doubled (a two-digit product counts its digits).
 _PLAIN = bytes.maketrans(b"0123456789", bytes(range(10)))
@@ -187,8 +199,13 @@ def contains_pan(digits: str) -> bool:
 
 
 def _redact(match: re.Match[str]) -> str:
+    """A chain's digits are read twice when it holds a ``%``: with its URL-encoded bytes as
+    separators (``4111%201111...``: the ``20`` is no digit of the number) and as digits (a
+    literal ``%`` between groups, ``4111%1111...``), since text cannot say which was meant."""
     found = match.group()
-    return REDACTED if contains_pan(found) else found
+    if contains_pan(found) or ("%" in found and contains_pan(_URL_BYTE.sub("", found))):
+        return REDACTED
+    return found
 
 
 def _scrub_between_opaque(text: str) -> str:

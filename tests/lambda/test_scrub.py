@@ -259,6 +259,39 @@ def test_separators_inside_letter_and_digit_tokens_do_not_glue_groups_into_a_pan
         assert scrub_text(text) == text
 
 
+@pytest.mark.parametrize("pan", TEST_PANS)
+@pytest.mark.parametrize(
+    ("before", "after"), [("Visa", ""), ("", "exp"), ("card", "EUR"), ("Nº", "ок")]
+)
+@pytest.mark.parametrize("separator", [" ", "-", ".", "%20"])
+def test_a_grouped_card_number_touching_words_at_its_ends_is_redacted(
+    pan: str, before: str, after: str, separator: str
+) -> None:
+    grouped = separator.join(pan[i : i + 4] for i in range(0, len(pan), 4))
+    text = f"note: {before}{grouped}{after} thanks"
+    assert scrub_text(text) == f"note: {before}{REDACTED}{after} thanks"
+
+
+def test_two_identifiers_side_by_side_do_not_chain_through_their_ends():
+    # Each glued to a letter on its own far side, with no group between them that touches
+    # none: identifiers, not a grouped number.
+    rng = random.Random(12)
+    for _ in range(5_000):
+        head = rng.choice("abcdefxyz") + "".join(rng.choices("0123456789", k=rng.randint(1, 11)))
+        tail = "".join(rng.choices("0123456789", k=rng.randint(1, 11))) + rng.choice("abcxyz")
+        text = f"{head}{rng.choice('-_.:/ ')}{tail}"
+        assert scrub_text(text) == text
+
+
+def test_random_xray_trace_ids_are_never_altered():
+    rng = random.Random(20261202)
+    for _ in range(20_000):
+        trace = f"1-{rng.getrandbits(32):08x}-{rng.getrandbits(96):024x}"
+        header = f"Root={trace};Sampled=1"
+        assert scrub_text(trace) == trace
+        assert scrub_text(header) == header
+
+
 def test_timestamps_are_left_alone():
     for text in (
         "2026-12-02 13:58:01,123+0000",
