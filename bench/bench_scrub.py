@@ -31,6 +31,12 @@ UNITS = {
     "arabic-indic digits": "\u0661",
     "url-encoded gaps": "11%2D11+",
     "ids glued to letters": "1111111111111a",
+    # A chain may start glued to a letter and end glued to one, and its last group is optional.
+    "chains starting after letters": "a1 1 ",
+    "chains glued at both ends": "a11 11 11b ",
+    # A chain holding "%" is read twice: its %XX as separators and as digits.
+    "percent between groups": "11%11%",
+    "url-encoded gaps glued to letters": "a1%2D1%2Db",
     # Every window of zeros passes Luhn and begins "00": no card number (ISO/IEC 7812-1).
     "zero run": "0",
     "zero groups": "0000-",

@@ -221,6 +221,8 @@ def screen(table_name: str, claims: Mapping[str, Claim]) -> Screening:
         elif claim.key in outcome.found:
             claimed = outcome.found[claim.key].get(DIGEST, {}).get("S")
         else:
+            claimed = None
+        if claimed is None:  # left out, or refused without the stored marker: nothing proven
             result.retry.add(message_id)
             continue
         if claim.digest != claimed:

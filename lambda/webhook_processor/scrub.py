@@ -24,8 +24,9 @@ for cardholder data.
 
 What is not a card number: a digit group glued to a letter belongs to an identifier
 (``ccaf68bc-...``, ``9abc``) and does not chain with its neighbours across separators, and
-canonical UUIDs, X-Ray trace ids and date-times are skipped whole; a contiguous run of 13+
-digits is still checked wherever it stands (``evt_4111111111111111``, ``card4111111111111111``).
+canonical UUIDs, X-Ray trace ids and date-times are not read as chains; a contiguous run of
+13+ digits is still checked wherever it stands (``evt_4111111111111111``,
+``card4111111111111111``, a trace id's 24 hex digits).
 A chain's outer groups are the exception, as a reader sees them: the first may touch a letter
 before it and the last a letter after it (``Visa4111 1111 1111 1111``, ``... 1111exp``), as
 long as one group of the chain touches no letter, so two identifiers side by side
@@ -69,9 +70,10 @@ _CHAIN = re.compile(
 # Contiguous digits long enough to be a PAN, wherever they stand (inside identifiers too).
 _RUN = re.compile(rf"\d{{{PAN_MIN_DIGITS},}}+")
 _HEX = "[0-9A-Fa-f]"
-# Shapes whose digits sit at fixed places and so cannot spell a PAN: canonical UUIDs, X-Ray
-# trace ids ("1-<8 hex: epoch seconds>-<24 hex>", in every Lambda log line and trace header) and
-# date-times (ISO 8601 and the logging module's "2026-12-02 13:58:01,123+0000").
+# Shapes whose digit groups must not chain into a number: canonical UUIDs, X-Ray trace ids
+# ("1-<8 hex: epoch seconds>-<24 hex>", in every Lambda log line and trace header) and
+# date-times (ISO 8601 and the logging module's "2026-12-02 13:58:01,123+0000"). Only a trace
+# id's 24 hex digits can hold a contiguous run of 13+ digits, which is still checked.
 _OPAQUE = re.compile(
     rf"(?<![0-9A-Za-z])({_HEX}{{8}}(?:-{_HEX}{{4}}){{3}}-{_HEX}{{12}}|1-{_HEX}{{8}}-{_HEX}{{24}}"
     r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)"
@@ -218,8 +220,10 @@ def scrub_text(text: str) -> str:
         return text
     if "-" not in text:  # every opaque shape has one
         return _scrub_between_opaque(text)
-    pieces = _OPAQUE.split(text)  # odd indexes are UUIDs and date-times, kept as they are
+    pieces = _OPAQUE.split(text)  # odd indexes: UUIDs, trace ids and date-times
     pieces[0::2] = map(_scrub_between_opaque, pieces[0::2])
+    # A trace id's 24 hex digits have room for a whole PAN: its runs are checked like any other.
+    pieces[1::2] = (_RUN.sub(_redact, piece) for piece in pieces[1::2])
     return "".join(pieces)
 
 

@@ -210,3 +210,22 @@ def test_an_absurd_paypal_amount_is_poison_not_retried(platform, value):
     assert dead["MessageAttributes"]["reason"]["StringValue"]
     assert json.loads(dead["Body"])["payload"]["resource"]["amount"]["value"] == value
     assert platform.items() == []
+
+
+def test_a_condition_failure_without_the_stored_item_is_retried_not_taken_for_a_replay(
+    platform, monkeypatch
+):
+    # ALL_OLD should carry the stored marker; were it missing (an SDK or emulator answering
+    # without it), the claim's digest is unknown: that proves no replay, so the delivery is
+    # retried rather than dead-lettered as "first delivered with a body of sha256 None".
+    from botocore.exceptions import ClientError
+
+    _deliver_all(platform)
+    error = ClientError(
+        {"Error": {"Code": "ConditionalCheckFailedException", "Message": "failed"}}, "PutItem"
+    )
+    _fail_once(monkeypatch, "dynamodb", "put_item", error, 1, landed=True)
+    responses = platform.drain(rounds=5)
+    assert responses[-1] == {"batchItemFailures": []}
+    assert len(platform.markers()) == 1
+    _assert_each_stored_once_and_published(platform)
