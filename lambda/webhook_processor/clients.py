@@ -1,8 +1,9 @@
 """boto3 clients built once per execution environment, with bounded retries and timeouts.
 
-Standard retry mode with 3 attempts and short timeouts keeps the worst case (3 x (2 s + 5 s)
-plus backoff) well inside the 60 s function timeout, so a slow dependency produces an error
-the handler can answer (5xx, batch item failure) instead of a timed-out invocation.
+Standard retry mode with 3 attempts and short timeouts bounds one call: at most
+``WORST_CALL_SECONDS`` (3 x (2 s + 5 s) plus backoff) before it fails with an error the handler
+can answer (5xx, batch item failure). The processor makes many calls per batch, so it also
+stops starting calls once less than that is left of its invocation (``processor.Deadline``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 5
 MAX_ATTEMPTS = 3
+WORST_CALL_SECONDS = MAX_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + 1 + 2
+"""One call's longest failure: every attempt timing out, plus standard mode's backoff before
+the second and third attempts (at most 1 s and 2 s)."""
 
 
 @cache

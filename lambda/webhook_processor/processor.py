@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
@@ -137,6 +139,37 @@ def _event_type(payload: Any) -> str:
     return "unknown"
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """When an invocation stops starting AWS calls. What is not done by then is left for SQS to
+    redeliver, so slow dependencies end in batch item failures for some messages rather than a
+    timed-out invocation that returns the whole batch (publishing and dead-lettering again)."""
+
+    at: float = math.inf
+    clock: Callable[[], float] = time.monotonic
+
+    @classmethod
+    def of(cls, context: LambdaContext) -> Deadline:
+        """Keep one worst-case call (``clients.WORST_CALL_SECONDS``) of the invocation's time in
+        reserve, or half of it for a short timeout, so every batch makes progress."""
+        remaining = context.get_remaining_time_in_millis() / 1000
+        return cls(time.monotonic() + remaining - min(clients.WORST_CALL_SECONDS, remaining / 2))
+
+    def passed(self) -> bool:
+        return self.clock() >= self.at
+
+
+NO_DEADLINE = Deadline()
+
+
+def _out_of_time(deadline: Deadline, left: int) -> bool:
+    """True (and logged) when ``deadline`` has passed with ``left`` calls still to make."""
+    if not deadline.passed():
+        return False
+    logger.warning("out of time: the rest is left for SQS to retry", extra={"calls_left": left})
+    return True
+
+
 def put_new(table_name: str, item: dict[str, Any]) -> dict[str, Any]:
     """PutItem parameters writing ``item`` only if its key is free; when it is taken, the
     ConditionalCheckFailedException carries the stored item."""
@@ -190,7 +223,9 @@ class Screening:
 
 
 @tracer.capture_method(capture_response=False)
-def screen(table_name: str, claims: Mapping[str, Claim]) -> Screening:
+def screen(
+    table_name: str, claims: Mapping[str, Claim], deadline: Deadline = NO_DEADLINE
+) -> Screening:
     """Claim each transmission id for the digest first seen under it (one conditional put per
     id); a message whose digest differs from the id's claimed one is poison."""
     first: dict[Key, str] = {}
@@ -210,7 +245,7 @@ def screen(table_name: str, claims: Mapping[str, Claim]) -> Screening:
             unwritable_keys[key] = reason
             continue
         requests.append((key, put_new(table_name, item)))
-    outcome = _write_each("put_item", requests)
+    outcome = _write_each("put_item", requests, deadline)
     poison = {**unwritable_keys, **outcome.poison}
     for message_id, claim in claims.items():
         if claim.key in poison:
@@ -275,22 +310,26 @@ class Outcome:
     poison: dict[Key, str] = field(default_factory=dict)
 
 
-def _write_each(operation: str, requests: Sequence[tuple[Key, dict[str, Any]]]) -> Outcome:
+def _write_each(
+    operation: str, requests: Sequence[tuple[Key, dict[str, Any]]], deadline: Deadline
+) -> Outcome:
     """Send each ``(key, parameters)`` as its own conditional ``operation`` (``put_item`` or
     ``update_item``): each item gets its own verdict.
 
     ``ConditionalCheckFailedException`` is a verdict (with the stored item);
     ``ValidationException`` refuses that item as such, on every attempt, so it is poison;
     throttling and any other refusal leave the item out. A transport error (no response)
-    surfaces only once the SDK has spent its retries (up to ~15 s with its timeouts): it
-    leaves out that item and the ones after it, which would each wait as long, so one
-    invocation stays within its timeout however many items it holds.
+    surfaces only once the SDK has spent its retries (up to ``clients.WORST_CALL_SECONDS``):
+    it leaves out that item and the ones after it, which would each wait as long; so does the
+    ``deadline``, for calls that are slow but succeed.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
     outcome = Outcome()
     write = getattr(clients.client("dynamodb"), operation)
-    for key, parameters in requests:
+    for done, (key, parameters) in enumerate(requests):
+        if _out_of_time(deadline, len(requests) - done):
+            break
         try:
             write(**parameters)
         except BotoCoreError as error:
@@ -321,7 +360,9 @@ class StoreResult:
 
 
 @tracer.capture_method(capture_response=False)
-def store(table_name: str, records: Sequence[TransactionRecord]) -> StoreResult:
+def store(
+    table_name: str, records: Sequence[TransactionRecord], deadline: Deadline = NO_DEADLINE
+) -> StoreResult:
     """Write new records; says per key whether this call wrote it or what was already stored.
     Items over DynamoDB's limits are poison before any call; keys in neither map are retried."""
     poison: dict[Key, str] = {}
@@ -333,7 +374,7 @@ def store(table_name: str, records: Sequence[TransactionRecord]) -> StoreResult:
             poison[record.key] = reason
             continue
         requests.append((record.key, put_new(table_name, item)))
-    outcome = _write_each("put_item", requests)
+    outcome = _write_each("put_item", requests, deadline)
     found = dict.fromkeys(outcome.written, Stored.NEW)
     for key, item in outcome.found.items():
         found[key] = Stored.PUBLISHED if PUBLISHED in item else Stored.UNPUBLISHED
@@ -341,7 +382,9 @@ def store(table_name: str, records: Sequence[TransactionRecord]) -> StoreResult:
 
 
 @tracer.capture_method(capture_response=False)
-def mark_published(table_name: str, records: Sequence[TransactionRecord]) -> set[Key]:
+def mark_published(
+    table_name: str, records: Sequence[TransactionRecord], deadline: Deadline = NO_DEADLINE
+) -> set[Key]:
     """Set ``published_at`` (the first publish time is kept) on stored records; returns the
     keys marked. The condition keeps the update from creating an item that is not there."""
     now = iso_utc(datetime.now(UTC))
@@ -358,7 +401,7 @@ def mark_published(table_name: str, records: Sequence[TransactionRecord]) -> set
         )
         for record in records
     ]
-    return _write_each("update_item", requests).written
+    return _write_each("update_item", requests, deadline).written
 
 
 def entry_size(entry: Mapping[str, Any]) -> int:
@@ -399,7 +442,9 @@ class PublishResult:
 
 
 @tracer.capture_method(capture_response=False)
-def publish(topic_arn: str, records: Sequence[TransactionRecord]) -> PublishResult:
+def publish(
+    topic_arn: str, records: Sequence[TransactionRecord], deadline: Deadline = NO_DEADLINE
+) -> PublishResult:
     """Publish records with filterable attributes, in requests within SNS's limits.
 
     An entry SNS refuses as the sender's fault (``SenderFault``), or one too large to send, is
@@ -423,7 +468,9 @@ def publish(topic_arn: str, records: Sequence[TransactionRecord]) -> PublishResu
         result.poison[records[index].key] = (
             f"message is {size} bytes, over SNS's {PUBLISH_BATCH_LIMIT}-byte limit"
         )
-    for chunk in chunks:
+    for done, chunk in enumerate(chunks):
+        if _out_of_time(deadline, len(chunks) - done):
+            break
         try:
             response = sns.publish_batch(
                 TopicArn=topic_arn, PublishBatchRequestEntries=[entries[i] for i in chunk]
@@ -444,11 +491,17 @@ def publish(topic_arn: str, records: Sequence[TransactionRecord]) -> PublishResu
 
 
 def _dead_letter(
-    config: ProcessorConfig, bodies: Mapping[str, str], poison: Mapping[str, str]
+    config: ProcessorConfig,
+    bodies: Mapping[str, str],
+    poison: Mapping[str, str],
+    deadline: Deadline = NO_DEADLINE,
 ) -> set[str]:
     """Send poison messages to the DLQ with their reasons; returns those it could not send."""
     failed = set()
-    for message_id, reason in poison.items():
+    for done, (message_id, reason) in enumerate(poison.items()):
+        if _out_of_time(deadline, len(poison) - done):
+            failed.update(list(poison)[done:])
+            break
         logger.error("poison message", extra={"message_id": message_id, "reason": reason})
         error = clients.send_message(config.dlq_url, scrub_text(bodies[message_id]), reason=reason)
         if error:
@@ -457,10 +510,14 @@ def _dead_letter(
     return failed
 
 
-def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set[str]:
+def process(
+    config: ProcessorConfig,
+    messages: Sequence[tuple[str, str]],
+    deadline: Deadline = NO_DEADLINE,
+) -> set[str]:
     """Process ``(message_id, body)`` pairs; returns the ids of messages to retry."""
     claims = transmission_claims(messages)
-    screening = screen(config.table_name, claims) if claims else Screening()
+    screening = screen(config.table_name, claims, deadline) if claims else Screening()
     plan = plan_batch(
         (message_id, body)
         for message_id, body in messages
@@ -469,10 +526,12 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
     poison = {**screening.poison, **plan.poison}
     failed = set(screening.retry)
     records = list(plan.records.values())
-    stored = store(config.table_name, records) if records else StoreResult({}, {})
+    stored = store(config.table_name, records, deadline) if records else StoreResult({}, {})
     due = [r for r in records if stored.found.get(r.key) in (Stored.NEW, Stored.UNPUBLISHED)]
-    sent = publish(config.topic_arn, due)
-    marked = mark_published(config.table_name, [r for r in due if r.key in sent.published])
+    sent = publish(config.topic_arn, due, deadline)
+    marked = mark_published(
+        config.table_name, [r for r in due if r.key in sent.published], deadline
+    )
     now = datetime.now(UTC)
     for record in records:
         if stored.found.get(record.key) is Stored.NEW:
@@ -508,7 +567,7 @@ def process(config: ProcessorConfig, messages: Sequence[tuple[str, str]]) -> set
             duplicates += len(message_ids)  # stored and published before: redelivered
         else:
             duplicates += len(message_ids) - 1  # copies within this batch
-    failed |= _dead_letter(config, dict(messages), poison)
+    failed |= _dead_letter(config, dict(messages), poison, deadline)
     metrics.count(metrics.RECORDS_STORED, sum(s is Stored.NEW for s in stored.found.values()))
     metrics.count(metrics.DUPLICATES_SKIPPED, duplicates)
     metrics.count(metrics.RECORDS_PUBLISHED, len(sent.published))
@@ -528,9 +587,8 @@ _batch = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     """Lambda entry point for the SQS event source mapping (ReportBatchItemFailures)."""
     config = ProcessorConfig.from_env(os.environ)
-    failed = process(
-        config, [(record["messageId"], record["body"]) for record in event.get("Records", [])]
-    )
+    messages = [(record["messageId"], record["body"]) for record in event.get("Records", [])]
+    failed = process(config, messages, Deadline.of(context))
 
     def outcome(record: SQSRecord) -> None:
         if record.message_id in failed:

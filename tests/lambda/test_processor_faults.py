@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 
 import pytest
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
@@ -229,3 +230,40 @@ def test_a_condition_failure_without_the_stored_item_is_retried_not_taken_for_a_
     assert responses[-1] == {"batchItemFailures": []}
     assert len(platform.markers()) == 1
     _assert_each_stored_once_and_published(platform)
+
+
+# Deadline checks in one batch of CASES: the PayPal claim (0), three stores (1-3), one
+# publish (4), three marks (5-7).
+DEADLINE_CHECKS = 8
+
+
+@pytest.mark.parametrize("checks_in_time", range(DEADLINE_CHECKS + 1))
+def test_a_batch_out_of_time_leaves_the_rest_for_sqs_and_loses_nothing(
+    platform, monkeypatch, checks_in_time
+):
+    # Calls that are slow but succeed: the first invocation runs out of time after
+    # ``checks_in_time`` calls; the redeliveries have time.
+    ticks = iter(range(1_000))
+    first = processor.Deadline(at=checks_in_time, clock=lambda: next(ticks))
+    deadlines = iter([first])
+    monkeypatch.setattr(
+        processor.Deadline, "of", classmethod(lambda cls, context: next(deadlines, cls()))
+    )
+    _deliver_all(platform)
+    responses = platform.drain(rounds=5)  # raises if an error escapes the handler
+    assert bool(responses[0]["batchItemFailures"]) == (checks_in_time < 5)  # not yet published
+    assert responses[-1] == {"batchItemFailures": []}
+    assert len(platform.markers()) == 1
+    # Published but not marked (out of time while marking) is acknowledged: at least once.
+    unmarked = DEADLINE_CHECKS - checks_in_time if checks_in_time >= 5 else 0
+    _assert_each_stored_once_and_published(platform, unmarked=unmarked)
+
+
+@pytest.mark.parametrize(("timeout", "reserve"), [(60, clients.WORST_CALL_SECONDS), (10, 5)])
+def test_an_invocation_keeps_one_worst_case_call_in_reserve(timeout, reserve):
+    from local.runtime import Context
+
+    deadline = processor.Deadline.of(Context("webhook-processor-qa", timeout_seconds=timeout))
+    left = deadline.at - time.monotonic()
+    assert timeout - reserve - 1 < left <= timeout - reserve
+    assert not deadline.passed()
