@@ -345,7 +345,12 @@ def _write_each(
                 message = response.get("Error", {}).get("Message", "")
                 outcome.poison[key] = f"DynamoDB refused the item: {code}: {message}"
             else:
-                logger.warning("item not written", extra={"error": code})
+                # The key ties a message that later reaches the DLQ without a reason (SQS's
+                # redrive after maxReceiveCount) to the refusal that kept it out.
+                logger.warning(
+                    "item not written",
+                    extra={"error": code, "transaction_id": key[0], "fact": key[1]},
+                )
             continue
         outcome.written.add(key)
     return outcome

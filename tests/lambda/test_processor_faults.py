@@ -143,6 +143,19 @@ def test_each_item_meets_its_own_refusal_and_spares_the_others(platform, code):
     }
 
 
+def test_an_item_left_for_sqs_is_logged_with_its_key(platform, logs):
+    # A message SQS later redrives to the DLQ carries no reason: the log ties it to its refusal.
+    records = _records()
+    with Stubber(clients.client("dynamodb")) as db:
+        db.add_client_error("put_item", "AccessDeniedException")
+        processor.store(platform.table_name, records[:1])
+    (line,) = [entry for entry in logs() if entry["message"] == "item not written"]
+    assert (line["error"], line["transaction_id"], line["fact"]) == (
+        "AccessDeniedException",
+        *records[0].key,
+    )
+
+
 @pytest.mark.parametrize("error", TRANSPORT_ERRORS, ids=lambda e: type(e).__name__)
 def test_a_transport_error_leaves_the_rest_of_the_call_for_sqs_without_waiting_on_it(
     platform, monkeypatch, error
