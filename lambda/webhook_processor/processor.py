@@ -170,17 +170,6 @@ def _out_of_time(deadline: Deadline, left: int) -> bool:
     return True
 
 
-def put_new(table_name: str, item: dict[str, Any]) -> dict[str, Any]:
-    """PutItem parameters writing ``item`` only if its key is free; when it is taken, the
-    ConditionalCheckFailedException carries the stored item."""
-    return {
-        "TableName": table_name,
-        "Item": item,
-        "ConditionExpression": NEW_ONLY,
-        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-    }
-
-
 @dataclass(frozen=True)
 class Claim:
     """A delivery's claim on its transmission id: the marker's key and the body's digest."""
@@ -232,24 +221,15 @@ def screen(
     for claim in claims.values():
         first.setdefault(claim.key, claim.digest)
     result = Screening()
-    requests = []
-    unwritable_keys: dict[Key, str] = {}
-    for key, digest in first.items():
-        item = {
-            "transaction_id": {"S": key[0]},
-            "timestamp": {"S": key[1]},
-            DIGEST: {"S": digest},
-        }
-        reason = unwritable(item)
-        if reason:
-            unwritable_keys[key] = reason
-            continue
-        requests.append((key, put_new(table_name, item)))
-    outcome = _write_each("put_item", requests, deadline)
-    poison = {**unwritable_keys, **outcome.poison}
+    items = {
+        key: {"transaction_id": {"S": key[0]}, "timestamp": {"S": key[1]}, DIGEST: {"S": digest}}
+        for key, digest in first.items()
+    }
+    outcome = _put_new_each(table_name, items, deadline)
     for message_id, claim in claims.items():
-        if claim.key in poison:
-            result.poison[message_id] = f"transmission id not recordable: {poison[claim.key]}"
+        if claim.key in outcome.poison:
+            reason = outcome.poison[claim.key]
+            result.poison[message_id] = f"transmission id not recordable: {reason}"
             continue
         if claim.key in outcome.written:
             claimed = first[claim.key]
@@ -356,6 +336,30 @@ def _write_each(
     return outcome
 
 
+def _put_new_each(
+    table_name: str, items: Mapping[Key, dict[str, Any]], deadline: Deadline
+) -> Outcome:
+    """Write each item only if its key is free (on conflict the error carries the stored item);
+    an item over DynamoDB's limits is poison without a call."""
+    poison = {key: reason for key, item in items.items() if (reason := unwritable(item))}
+    requests = [
+        (
+            key,
+            {
+                "TableName": table_name,
+                "Item": item,
+                "ConditionExpression": NEW_ONLY,
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            },
+        )
+        for key, item in items.items()
+        if key not in poison
+    ]
+    outcome = _write_each("put_item", requests, deadline)
+    outcome.poison.update(poison)
+    return outcome
+
+
 @dataclass
 class StoreResult:
     """What ``store`` found per key, and the keys that can never be stored (with why)."""
@@ -370,20 +374,11 @@ def store(
 ) -> StoreResult:
     """Write new records; says per key whether this call wrote it or what was already stored.
     Items over DynamoDB's limits are poison before any call; keys in neither map are retried."""
-    poison: dict[Key, str] = {}
-    requests = []
-    for record in records:
-        item = record.to_item()
-        reason = unwritable(item)
-        if reason:
-            poison[record.key] = reason
-            continue
-        requests.append((record.key, put_new(table_name, item)))
-    outcome = _write_each("put_item", requests, deadline)
+    outcome = _put_new_each(table_name, {r.key: r.to_item() for r in records}, deadline)
     found = dict.fromkeys(outcome.written, Stored.NEW)
     for key, item in outcome.found.items():
         found[key] = Stored.PUBLISHED if PUBLISHED in item else Stored.UNPUBLISHED
-    return StoreResult(found, {**poison, **outcome.poison})
+    return StoreResult(found, outcome.poison)
 
 
 @tracer.capture_method(capture_response=False)
