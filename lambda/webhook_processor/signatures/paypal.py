@@ -162,12 +162,16 @@ def post(
     except urllib.error.HTTPError as error:
         response = error
     with response:
-        status = int(response.status)
-        data: bytes = response.read(MAX_API_RESPONSE_BYTES + 1)
-    if len(data) > MAX_API_RESPONSE_BYTES:
-        msg = f"API response larger than {MAX_API_RESPONSE_BYTES} bytes"
+        return int(response.status), _read_capped(response, MAX_API_RESPONSE_BYTES, "API response")
+
+
+def _read_capped(response: Any, limit: int, what: str) -> bytes:
+    """At most ``limit`` bytes of ``response``; a longer answer raises, unread."""
+    data: bytes = response.read(limit + 1)
+    if len(data) > limit:
+        msg = f"{what} larger than {limit} bytes"
         raise ValueError(msg)
-    return status, data
+    return data
 
 
 class HttpsTransport:
@@ -195,11 +199,7 @@ def fetch_certificate(url: str) -> bytes:
         msg = "certificate URLs must be https"
         raise ValueError(msg)
     with _tls_opener().open(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
-        data: bytes = response.read(MAX_CERT_BYTES + 1)
-    if len(data) > MAX_CERT_BYTES:
-        msg = f"certificate response larger than {MAX_CERT_BYTES} bytes"
-        raise ValueError(msg)
-    return data
+        return _read_capped(response, MAX_CERT_BYTES, "certificate response")
 
 
 def system_trust_store() -> tuple[x509.Certificate, ...]:
