@@ -28,9 +28,14 @@ def _item_bytes(item: dict[str, Any]) -> int:
     )
 
 
-def _units(size: int) -> int:
-    """Write request units of a non-transactional write: 1 per KB, rounded up."""
-    return max(1, -(-size // 1024))
+CHUNK = 64 * 1024
+"""SQS and SNS bill a request per 64 KB of payload."""
+
+
+def _units(size: int, unit: int = 1024) -> int:
+    """Billed units of ``size`` bytes, rounded up, at least one: DynamoDB write request units
+    (1 per KB, non-transactional), or SQS and SNS requests (1 per 64 KB chunk)."""
+    return max(1, -(-size // unit))
 
 
 @dataclass
@@ -68,11 +73,11 @@ class Meter:
                 added = _item_bytes({PUBLISHED: value})
                 self.write_units += _units(max(before + added, _item_bytes(params["Key"])))
             elif model.name == "SendMessage":
-                self.sqs_chunks += max(1, -(-len(params["MessageBody"].encode()) // 65536))
+                self.sqs_chunks += _units(len(params["MessageBody"].encode()), CHUNK)
             elif model.name == "PublishBatch":
                 for entry in params.get("PublishBatchRequestEntries", []):
                     self.sns_messages += 1
-                    self.sns_chunks += max(1, -(-len(entry["Message"].encode()) // 65536))
+                    self.sns_chunks += _units(len(entry["Message"].encode()), CHUNK)
 
 
 def _key(data: dict[str, Any]) -> str:
