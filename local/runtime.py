@@ -85,6 +85,22 @@ class LogSink(io.TextIOBase):
         return len(text)
 
 
+def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
+    """An SQS message (as ReceiveMessage returns it) as the event source mapping hands it to
+    Lambda."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {},
+        "md5OfBody": message["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": REGION,
+    }
+
+
 def function_url_event(
     method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
 ) -> dict[str, Any]:
@@ -401,7 +417,7 @@ class Runtime:
     # --- the processor's event source mapping --------------------------------------------------
     def invoke_processor(self, batch: list[dict[str, Any]]) -> set[str] | None:
         """One invocation; the ids of messages to leave on the queue, None if it died."""
-        event = {"Records": [self._record(m) for m in batch]}
+        event = {"Records": [sqs_record(m, self.ingest_arn) for m in batch]}
         with self.processor_lock:
             self.invocations["processor"] += 1
             started = time.perf_counter()
@@ -414,19 +430,6 @@ class Runtime:
                 self.durations["processor"].append(time.perf_counter() - started)
                 _end_metrics()
         return {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
-
-    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "messageId": message["MessageId"],
-            "receiptHandle": message["ReceiptHandle"],
-            "body": message["Body"],
-            "attributes": message.get("Attributes", {}),
-            "messageAttributes": {},
-            "md5OfBody": message["MD5OfBody"],
-            "eventSource": "aws:sqs",
-            "eventSourceARN": self.ingest_arn,
-            "awsRegion": REGION,
-        }
 
     def _poll(self) -> None:
         """Long-poll batches of up to 10; delete what the function did not report as failed."""

@@ -26,6 +26,7 @@ import pytest
 from moto import mock_aws
 
 from local.runtime import Context as LambdaContext
+from local.runtime import sqs_record
 
 from . import provider_events as events
 
@@ -235,21 +236,6 @@ class Platform:
     def notifications(self, subscriber: str) -> list[dict[str, Any]]:
         """Records delivered to a subscriber queue (raw message delivery), consumed."""
         return [json.loads(m["Body"]) for m in self.take(self.subscribers[subscriber])]
-
-
-def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
-    """An SQS message as the event source mapping hands it to Lambda."""
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": message.get("Attributes", {}),
-        "messageAttributes": {},
-        "md5OfBody": message["MD5OfBody"],
-        "eventSource": "aws:sqs",
-        "eventSourceARN": queue_arn,
-        "awsRegion": REGION,
-    }
 
 
 def _serve_paypal_certificate(monkeypatch: pytest.MonkeyPatch, pki: events.PayPalPKI) -> None:
